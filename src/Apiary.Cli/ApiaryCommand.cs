@@ -1,0 +1,15 @@
+using System.CommandLine;
+
+namespace Apiary.Cli;
+
+/// <summary>The root command: each component adds its subcommands here (one file per command under Commands/).</summary>
+public static class ApiaryCommand
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Apiary: honeypot captures in, measured attack processes out.");
+        return root;
+    }
+
+    public static int Run(string[] args) => Build().Parse(args).Invoke();
+}

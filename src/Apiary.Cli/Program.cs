@@ -1,0 +1,6 @@
+namespace Apiary.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args) => ApiaryCommand.Run(args);
+}
