@@ -28,6 +28,8 @@ internal static class QuotedPacket
         p.InnerSource = h.Source;
         p.InnerDestination = h.Destination;
         p.InnerProtocol = h.Protocol;
+        // Bytes past the quoted packet's own length are not its transport header (e.g. an empty probe's quote).
+        if (h.TotalLength >= headerLength) limit = Math.Min(limit, offset + h.TotalLength);
         if (h.FragmentOffset == 0) QuotedPorts(frame, offset + headerLength, limit, ref p);
     }
 
@@ -45,7 +47,8 @@ internal static class QuotedPacket
         p.HasInner = true;
         p.InnerSource = h.Source;
         p.InnerDestination = h.Destination;
-        // The quoted payload length describes the original packet, not the quote: walk within the quote.
+        // The quoted payload length describes the original packet: walk within the quote and within that length.
+        limit = Math.Min(limit, offset + Ipv6Header.Length + h.PayloadLength);
         var chain = Ipv6ExtensionChain.Walk(frame[..limit], offset + Ipv6Header.Length, limit, h.NextHeader);
         p.InnerProtocol = chain.NextHeader;
         if (chain.Status == ChainStatus.Complete) QuotedPorts(frame, chain.End, limit, ref p);

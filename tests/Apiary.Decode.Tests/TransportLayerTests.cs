@@ -223,4 +223,15 @@ public class TransportLayerTests
         Assert.False(p.HasInner);
         Assert.Equal(4, p.PayloadLength);
     }
+
+    [Fact]
+    public void Icmp_error_quoting_an_empty_probe_has_no_inner_ports()
+    {
+        // nmap's protocol scan sends bare IP headers; the quote is followed by unrelated bytes.
+        var quoted = Ipv4("192.0.2.70", "198.51.100.9", 132, []);
+        var p = Run(LinkTypes.Raw, Ipv4("192.0.2.20", "192.0.2.70", 1, Icmp(3, 2, [.. quoted, 1, 2, 3, 4, 5, 6, 7, 8])));
+        Assert.True(p.HasInner);
+        Assert.Equal(132, p.InnerProtocol);
+        Assert.Equal(-1, p.InnerSourcePort);
+    }
 }
