@@ -112,7 +112,8 @@ public static class P0fDatabaseLoader
                     _state = State.NeedSig;
                     break;
                 case "sig":
-                    if (_state != State.NeedSig) throw Error("'sig' without a preceding label", name);
+                    if (_state != State.NeedSig)
+                        throw Error(_state == State.NeedSys ? "application ('!') label needs a 'sys' line before its signatures" : "'sig' without a preceding label", name);
                     switch (_module)
                     {
                         case Module.Tcp: AddTcp(value); break;
