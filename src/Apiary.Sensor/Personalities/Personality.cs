@@ -58,8 +58,13 @@ public sealed record Personality
     /// is used when every real option in it is supported and was offered by the peer; the first such one wins.
     /// </summary>
     public required IReadOnlyList<string> OptionLayout { get; init; }
-    /// <summary>Pad the options with EOL (FreeBSD) rather than expect the layout to be aligned.</summary>
-    public required bool PadWithEol { get; init; }
+    /// <summary>
+    /// BSD option alignment: NOPs before W until the offset is odd, before S until even, before T until 4n+2, then EOL and
+    /// zero padding to a 4-byte boundary (FreeBSD's tcp_addoptions); otherwise the layout's own NOPs are used as written.
+    /// </summary>
+    public required bool BsdAlignment { get; init; }
+    /// <summary>SYN+ACK window when the peer did not offer timestamps (Linux rounds its window to the MSS it will use).</summary>
+    public required ushort WindowNoTimestamps { get; init; }
     /// <summary>Timestamp clock in Hz; 0 = timestamps advertised but always zero (Windows 2000/XP).</summary>
     public required int TimestampHz { get; init; }
     public required bool SackPermitted { get; init; }
@@ -90,6 +95,10 @@ public sealed record Personality
     /// <summary>Echo reply code: copy the request's code (Linux) or always 0 (Windows).</summary>
     public required bool IcmpEchoCopiesCode { get; init; }
     public required bool IcmpEchoDontFragment { get; init; }
+    /// <summary>The echo reply copies the request's DF bit (BSD reflects the request in place).</summary>
+    public required bool IcmpEchoCopiesDf { get; init; }
+    /// <summary>Each connection's timestamp clock starts at a random offset (FreeBSD, RFC 7323 section 7.1).</summary>
+    public required bool TimestampRandomOffset { get; init; }
     /// <summary>Does the host answer ICMP echo at all.</summary>
     public required bool AnswersEcho { get; init; }
     public required string FtpBanner { get; init; }

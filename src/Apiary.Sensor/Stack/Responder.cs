@@ -171,7 +171,7 @@ public sealed class Responder
         var body = m[8..];
         if (body.Length > 1400) return; // no reassembly: large pings are captured, not answered
         var code = p.IcmpEchoCopiesCode ? f.IcmpCode : (byte)0;
-        var n = FrameBuilder.Icmp(_out, h.Mac, f.SrcMac, h.Address, f.Src, h.NextIpId(p.IpIdIcmp), p.Ttl, p.IcmpEchoDontFragment,
+        var n = FrameBuilder.Icmp(_out, h.Mac, f.SrcMac, h.Address, f.Src, h.NextIpId(p.IpIdIcmp), p.Ttl, p.IcmpEchoDontFragment || (p.IcmpEchoCopiesDf && f.Df),
             0, code, rest, body, f.Tos);
         Emit(_out.AsSpan(0, n), f.Src, now);
     }

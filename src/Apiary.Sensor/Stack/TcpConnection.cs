@@ -54,6 +54,7 @@ public sealed class TcpConnection : ITcpSession
     private int _retries;
     private long _rtoTicks = TimeSpan.TicksPerSecond;
     private bool _opened;
+    private readonly uint _tsOffset;
 
     public TcpConnection(Responder r, VirtualHostRuntime host, ConnectionKey key, ITcpService service, uint peerIsn,
         int peerMss, int peerWs, bool peerSack, bool peerTs, uint peerTsVal, ushort peerWindow, long nowTicks)
@@ -77,7 +78,10 @@ public sealed class TcpConnection : ITcpSession
         _peerTsOffered = peerTs;
         _ts = peerTs && p.Timestamps;
         _tsRecent = peerTsVal;
+        _tsOffset = p.TimestampRandomOffset ? (uint)System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue) : 0;
     }
+
+    private uint TsNow() => Host.TimestampNow() + _tsOffset;
 
     public string HostName => Host.Config.Name;
     public string Peer => $"{Responder.FormatIp(Key.Remote)}:{Key.RemotePort}";
@@ -92,8 +96,9 @@ public sealed class TcpConnection : ITcpSession
     {
         Span<byte> opts = stackalloc byte[40];
         var p = Host.P;
-        var n = TcpOptions.SynAck(opts, p, _peerWsOffered, _peerSack, _peerTsOffered, Host.TimestampNow(), _tsRecent);
-        _r.SendTcp(Host, Key, Iss, _rcvNxt, Responder.SYN | Responder.ACK, p.Window, opts[..n], [], p.IpIdTcp, p.DontFragment);
+        var n = TcpOptions.SynAck(opts, p, _peerWsOffered, _peerSack, _peerTsOffered, TsNow(), _tsRecent);
+        var window = _peerTsOffered && p.Timestamps ? p.Window : p.WindowNoTimestamps;
+        _r.SendTcp(Host, Key, Iss, _rcvNxt, Responder.SYN | Responder.ACK, window, opts[..n], [], p.IpIdTcp, p.DontFragment);
         _rtoDeadline = nowTicks + _rtoTicks;
     }
 
@@ -250,7 +255,7 @@ public sealed class TcpConnection : ITcpSession
     private void SendData(uint seq, byte[] payload, byte flags)
     {
         Span<byte> opts = stackalloc byte[12];
-        var n = TcpOptions.Established(opts, _ts, Host.TimestampNow(), _tsRecent);
+        var n = TcpOptions.Established(opts, _ts, TsNow(), _tsRecent);
         var win = (ushort)Math.Min(65535, Host.P.EstablishedWindow >> _ourWs);
         _r.SendTcp(Host, Key, seq, _rcvNxt, flags, win, opts[..n], payload, Host.P.IpIdTcp, Host.P.DontFragment);
     }

@@ -23,11 +23,22 @@ public static class TcpOptions
             {
                 var toks = alt.Split(',', StringSplitOptions.TrimEntries);
                 if (!toks.All(Usable)) continue;
-                foreach (var tok in toks) n += Write(o[n..], tok, p, tsVal, tsEcr);
+                foreach (var tok in toks)
+                {
+                    if (p.BsdAlignment)
+                    {
+                        // FreeBSD pads each option to its natural alignment with NOPs.
+                        while (tok == "W" && n % 2 != 1) o[n++] = 1;
+                        while (tok == "S" && n % 2 != 0) o[n++] = 1;
+                        while (tok == "T" && n % 4 != 2) o[n++] = 1;
+                    }
+                    n += Write(o[n..], tok, p, tsVal, tsEcr);
+                }
                 break;
             }
         }
-        while (n % 4 != 0) o[n++] = p.PadWithEol ? (byte)0 : (byte)1;
+        if (p.BsdAlignment && n % 4 != 0) o[n++] = 0; // EOL, then zero padding
+        while (n % 4 != 0) o[n++] = p.BsdAlignment ? (byte)0 : (byte)1;
         return n;
     }
 
