@@ -50,7 +50,6 @@ public sealed class P0fComparisonTests(ITestOutputHelper output)
             Assert.Empty(RunP0f(p0fInput, temp.Path, "tagged"));
             // ... and judges the untagged copy.
             p0fInput = Path.Combine(temp.Path, "untagged.pcap");
-            Assert.NotEmpty(ours);
         }
 
         var theirs = RunP0f(p0fInput, temp.Path, "p0f");
