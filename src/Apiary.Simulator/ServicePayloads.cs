@@ -186,10 +186,18 @@ public static class ServicePayloads
         var words = new byte[26];
         words[0] = 0xFF; // no AndX
         BinaryPrimitives.WriteUInt16LittleEndian(words[4..], 4356); // max buffer
-        BinaryPrimitives.WriteUInt16LittleEndian(words[14..], (ushort)password.Length); // ANSI password length
+        // The null session sends empty passwords; guesses send 24-byte LM and NT challenge responses.
+        var hashLength = password.Length == 0 ? 0 : 24;
+        BinaryPrimitives.WriteUInt16LittleEndian(words[14..], (ushort)hashLength);
+        BinaryPrimitives.WriteUInt16LittleEndian(words[16..], (ushort)hashLength);
         var bytes = new List<byte>();
-        bytes.AddRange(Encoding.ASCII.GetBytes(password));
-        bytes.AddRange(Encoding.ASCII.GetBytes(user + "\0WORKGROUP\0Windows 2000 2195\0Windows 2000 5.0\0"));
+        var seed = password.Aggregate(17, (h, c) => h * 31 + c);
+        for (var i = 0; i < 2 * hashLength; i++) bytes.Add((byte)((seed >> (i % 24)) * 131 + i * 7));
+        if (bytes.Count % 2 == 0) bytes.Add(0); // Unicode strings start on an even offset
+        bytes.AddRange(Utf16z(user));
+        bytes.AddRange(Utf16z("WORKGROUP"));
+        bytes.AddRange(Utf16z("Windows 2000 2195"));
+        bytes.AddRange(Utf16z("Windows 2000 5.0"));
         return Smb(0x73, 0, false, 0, 0, words, [.. bytes]);
     }
 

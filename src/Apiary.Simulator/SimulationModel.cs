@@ -59,10 +59,10 @@ public sealed record SimulationModel
     public double WeekendFactor { get; init; } = 1.3;
 
     /// <summary>§5.1 protocol mix of packets from sources: ICMP 1.4 %. Share of scanning sources that ping each target first.</summary>
-    public double PingBeforeScanShare { get; init; } = 0.10;
+    public double PingBeforeScanShare { get; init; } = 0.30;
 
     /// <summary>Share of scanning sources that also ask each target's NetBIOS name (UDP 137), as Windows share scanners do.</summary>
-    public double NetbiosNameQueryShare { get; init; } = 0.16;
+    public double NetbiosNameQueryShare { get; init; } = 0.25;
 
     /// <summary>Share of three-target sources that are Messenger spammers (UDP 1026/1027 on every target, no TCP).</summary>
     public double MessengerSpamShare { get; init; } = 0.035;
@@ -75,13 +75,13 @@ public sealed record SimulationModel
     /// <see cref="Win98GuessFactor"/> of it. These dialogs make port 139 carry over half of the packets (§5.4, Figure 4)
     /// and mach1 receive the most packets (Figure 1).
     /// </summary>
-    public double MeanNetbiosGuesses { get; init; } = 60;
+    public double MeanNetbiosGuesses { get; init; } = 150;
 
     /// <summary>Windows 98 answers share-level logons quickly and has less to enumerate than NT.</summary>
     public double Win98GuessFactor { get; init; } = 0.6;
 
     /// <summary>Mean SMB logon guesses over port 445 (shorter than 139: 445 has most sources, 139 most packets).</summary>
-    public double MeanSmbDirectGuesses { get; init; } = 4;
+    public double MeanSmbDirectGuesses { get; init; } = 10;
 
     /// <summary>Share of single-target sources whose activity is backscatter from a spoofed DoS victim (derived so that 5 % of requests are backscatter).</summary>
     public double MeanBackscatterPackets { get; init; } = 6;

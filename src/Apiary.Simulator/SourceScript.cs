@@ -290,7 +290,7 @@ public sealed class SourceScript
         }
         var mean = target.Personality == TargetPersonality.Windows98 ? meanGuesses * _model.Win98GuessFactor : meanGuesses;
         // Bound: a password list of a few hundred words (the worms' lists); also keeps a source within minutes.
-        var guesses = Math.Min(_rng.Geometric(mean), 300);
+        var guesses = Math.Min(_rng.Geometric(mean), 400);
         for (var g = 1; g <= guesses && t < _endNs; g++)
             t = Exchange(f, ServicePayloads.SmbSessionSetupRequest(g), ServicePayloads.SmbLogonFailure, t);
         return t;
@@ -407,9 +407,15 @@ public sealed class SourceScript
     private long Ping(TargetStack target, long t)
     {
         ReadOnlySpan<byte> body = "abcdefghijklmnopqrstuvwabcdefghi"u8; // Windows ping's 32-byte pattern
-        var idSeq = (uint)(0x0200 << 16 | _rng.Next(1, 0x7FFF));
-        Icmp(target, inbound: true, 8, 0, idSeq, body, t);
-        Icmp(target, inbound: false, 0, 0, idSeq, body, t + TargetDelay(target));
+        // One echo request (worms) up to Windows ping's four, a second apart.
+        var count = _rng.Next(1, 5);
+        for (var i = 0; i < count; i++)
+        {
+            var idSeq = (uint)(0x0200 << 16 | _rng.Next(1, 0x7FFF));
+            Icmp(target, inbound: true, 8, 0, idSeq, body, t);
+            Icmp(target, inbound: false, 0, 0, idSeq, body, t + TargetDelay(target));
+            if (i + 1 < count) t += 1000 * Ms;
+        }
         return t;
     }
 
