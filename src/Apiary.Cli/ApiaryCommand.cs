@@ -9,6 +9,7 @@ public static class ApiaryCommand
     {
         var root = new RootCommand("Apiary: honeypot captures in, measured attack processes out.");
         root.Subcommands.Add(Commands.FingerprintCommand.Create());
+        root.Subcommands.Add(Commands.SimulateCommand.Create());
         root.Subcommands.Add(Commands.SensorCommand.Create());
         return root;
     }
