@@ -139,23 +139,44 @@ public sealed class AsnDatabase
                 {
                     lineNo++;
                     if (line.Length == 0) continue;
-                    string Where(string problem) => $"{file}:{lineNo}: {problem}";
-                    var err = CsvLine.Split(line, fields);
-                    if (err != null) throw new EnrichmentDatabaseException(Where(err));
-                    if (lineNo == 1 && fields.Count > 0 && fields[0].Length > 0 && char.IsLetter(fields[0][0])
-                        && !fields[0].Contains(':', StringComparison.Ordinal)) continue; // header row
-                    if (fields.Count != 4)
-                        throw new EnrichmentDatabaseException(Where($"expected 4 fields (start,end,asn,organisation), found {fields.Count}: '{Truncate(line)}'"));
-                    var (start, fs) = ParseAddress(fields[0], numericFamily, Where);
-                    var (end, fe) = ParseAddress(fields[1], numericFamily, Where);
-                    if (fs != fe) throw new EnrichmentDatabaseException(Where($"start '{fields[0]}' and end '{fields[1]}' are of different address families"));
+                    ReadOnlySpan<char> f0, f1, f2;
+                    int org;
+                    if (line.Contains('"', StringComparison.Ordinal))
+                    {
+                        // Quoted fields (organisation names with commas or quotes): the full CSV rules.
+                        var err = CsvLine.Split(line, fields);
+                        if (err != null) throw Fail(file, lineNo, err);
+                        if (lineNo == 1 && fields.Count > 0 && IsHeader(fields[0])) continue;
+                        if (fields.Count != 4) throw Fail(file, lineNo, $"expected 4 fields (start,end,asn,organisation), found {fields.Count}: '{Truncate(line)}'");
+                        f0 = fields[0]; f1 = fields[1]; f2 = fields[2];
+                        org = Intern(fields[3]);
+                    }
+                    else
+                    {
+                        // Fast path for the common unquoted row: split on the three commas without allocating.
+                        var span = line.AsSpan();
+                        var c1 = span.IndexOf(',');
+                        var c2 = c1 < 0 ? -1 : span[(c1 + 1)..].IndexOf(',') + c1 + 1;
+                        var c3 = c2 <= c1 ? -1 : span[(c2 + 1)..].IndexOf(',') + c2 + 1;
+                        if (c1 < 0 || c2 <= c1 || c3 <= c2 || span[(c3 + 1)..].Contains(','))
+                        {
+                            if (lineNo == 1 && IsHeader(span)) continue;
+                            throw Fail(file, lineNo, $"expected 4 fields (start,end,asn,organisation), found {span.Count(',') + 1}: '{Truncate(line)}'");
+                        }
+                        f0 = span[..c1]; f1 = span[(c1 + 1)..c2]; f2 = span[(c2 + 1)..c3];
+                        if (lineNo == 1 && IsHeader(f0)) continue;
+                        org = Intern(span[(c3 + 1)..]);
+                    }
+                    var (start, fs) = ParseAddress(f0, numericFamily, file, lineNo);
+                    var (end, fe) = ParseAddress(f1, numericFamily, file, lineNo);
+                    if (fs != fe) throw Fail(file, lineNo, $"start '{f0}' and end '{f1}' are of different address families");
                     fileFamily ??= fs;
-                    if (fs != fileFamily) throw new EnrichmentDatabaseException(Where($"'{fields[0]}' is not of the file's address family ({fileFamily})"));
-                    if (end < start) throw new EnrichmentDatabaseException(Where($"range end '{fields[1]}' is below its start '{fields[0]}'"));
-                    if (!uint.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var asn))
-                        throw new EnrichmentDatabaseException(Where($"AS number '{fields[2]}' is not a number in 0..4294967295"));
+                    if (fs != fileFamily) throw Fail(file, lineNo, $"'{f0}' is not of the file's address family ({fileFamily})");
+                    if (end < start) throw Fail(file, lineNo, $"range end '{f1}' is below its start '{f0}'");
+                    if (!uint.TryParse(f2, NumberStyles.None, CultureInfo.InvariantCulture, out var asn))
+                        throw Fail(file, lineNo, $"AS number '{f2}' is not a number in 0..4294967295");
                     if (any && start < prevStart)
-                        throw new EnrichmentDatabaseException(Where($"range start '{fields[0]}' is lower than the previous row's: rows must be sorted by start"));
+                        throw Fail(file, lineNo, $"range start '{f0}' is lower than the previous row's: rows must be sorted by start");
                     prevStart = start;
                     if (any && start <= maxEnd)
                     {
@@ -166,7 +187,6 @@ public sealed class AsnDatabase
                     }
                     if (!any || end > maxEnd) maxEnd = end;
                     any = true;
-                    var org = Intern(fields[3]);
                     if (fs == AddressFamily.InterNetwork)
                     {
                         V4Start.Add((uint)start); V4End.Add((uint)end); V4Asn.Add(asn); V4Org.Add(org);
@@ -184,22 +204,35 @@ public sealed class AsnDatabase
             if (!any) throw new EnrichmentDatabaseException($"{file}: no ASN ranges in the file");
         }
 
-        private static (UInt128 Value, AddressFamily Family) ParseAddress(string token, AddressFamily? numericFamily, Func<string, string> where)
+        /// <summary>A first line whose first field is a word (e.g. ip_range_start) is a header.</summary>
+        private static bool IsHeader(ReadOnlySpan<char> first) =>
+            first.Length > 0 && char.IsLetter(first[0]) && !first.Contains(':') && !IPAddress.TryParse(first, out _);
+
+        private static EnrichmentDatabaseException Fail(string file, int line, string problem) => new($"{file}:{line}: {problem}");
+
+        private static (UInt128 Value, AddressFamily Family) ParseAddress(ReadOnlySpan<char> token, AddressFamily? numericFamily, string file, int line)
         {
-            if (token.Contains('.', StringComparison.Ordinal) || token.Contains(':', StringComparison.Ordinal))
+            if (token.Contains('.') || token.Contains(':'))
             {
                 if (!IPAddress.TryParse(token, out var ip))
-                    throw new EnrichmentDatabaseException(where($"'{token}' is not an IP address"));
+                    throw Fail(file, line, $"'{token}' is not an IP address");
                 var a = IpAddress128.FromIPAddress(ip);
                 return ip.AddressFamily == AddressFamily.InterNetwork ? (a.V4, AddressFamily.InterNetwork) : (ToUInt128(a), AddressFamily.InterNetworkV6);
             }
             if (!UInt128.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
-                throw new EnrichmentDatabaseException(where($"'{token}' is neither an IP address nor a decimal address number"));
+                throw Fail(file, line, $"'{token}' is neither an IP address nor a decimal address number");
             if (numericFamily is null)
-                throw new EnrichmentDatabaseException(where($"numeric address '{token}' in a file whose name says neither ipv4 nor ipv6"));
+                throw Fail(file, line, $"numeric address '{token}' in a file whose name says neither ipv4 nor ipv6");
             if (numericFamily == AddressFamily.InterNetwork && n > uint.MaxValue)
-                throw new EnrichmentDatabaseException(where($"'{token}' is larger than an IPv4 address"));
+                throw Fail(file, line, $"'{token}' is larger than an IPv4 address");
             return (n, numericFamily.Value);
+        }
+
+        private int Intern(ReadOnlySpan<char> org)
+        {
+            var lookup = _orgIndex.GetAlternateLookup<ReadOnlySpan<char>>();
+            if (lookup.TryGetValue(org, out var i)) return i;
+            return Intern(org.ToString());
         }
 
         private int Intern(string org)

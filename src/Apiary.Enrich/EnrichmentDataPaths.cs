@@ -4,7 +4,7 @@ namespace Apiary.Enrich;
 /// Where the default databases are: the npm data packages that scripts/setup.sh installs in
 /// <c>data-packages/node_modules</c>. <c>$APIARY_DATA</c> (a data-packages folder, or a folder holding the
 /// <c>@ip-location-db</c> packages) wins; otherwise the first <c>data-packages/node_modules</c> found walking up
-/// from the current directory, then from the running binary.
+/// from the current directory, then from the running binary. An explicit data root (tests) wins over both.
 /// </summary>
 public static class EnrichmentDataPaths
 {
@@ -13,9 +13,9 @@ public static class EnrichmentDataPaths
     public const string AsnRelative = "@ip-location-db/asn";
 
     /// <summary>The folder holding the <c>@ip-location-db</c> packages, or null when none is found.</summary>
-    public static string? PackagesRoot()
+    public static string? PackagesRoot(string? dataRoot = null)
     {
-        var env = Environment.GetEnvironmentVariable("APIARY_DATA");
+        var env = dataRoot ?? Environment.GetEnvironmentVariable("APIARY_DATA");
         if (!string.IsNullOrEmpty(env))
         {
             foreach (var candidate in new[] { Path.Combine(env, "node_modules"), env })
@@ -32,6 +32,6 @@ public static class EnrichmentDataPaths
     }
 
     /// <summary>The default path of a database (relative to the packages root), or a description when no root is found.</summary>
-    public static string Default(string relative) =>
-        PackagesRoot() is { } root ? Path.Combine(root, relative) : Path.Combine("data-packages", "node_modules", relative);
+    public static string Default(string relative, string? dataRoot = null) =>
+        PackagesRoot(dataRoot) is { } root ? Path.Combine(root, relative) : Path.Combine("data-packages", "node_modules", relative);
 }

@@ -1,7 +1,10 @@
 namespace Apiary.Enrich;
 
-/// <summary>Paths chosen on the command line; null means "use the default, skip quietly-but-visibly when absent".</summary>
-public sealed record EnrichmentOptions(string? GeoDb = null, string? GeoDb2 = null, string? AsnDb = null);
+/// <summary>
+/// Paths chosen on the command line; null means "use the default database, and skip it with a note when it is
+/// not installed". <paramref name="DataRoot"/> overrides where defaults are looked for (see <see cref="EnrichmentDataPaths"/>).
+/// </summary>
+public sealed record EnrichmentOptions(string? GeoDb = null, string? GeoDb2 = null, string? AsnDb = null, string? DataRoot = null);
 
 /// <summary>
 /// The databases of one enrichment run: primary country, second-opinion country, ASN ranges. A database named
@@ -36,9 +39,9 @@ public sealed class EnrichmentDatabases : IDisposable
         AsnDatabase? asn = null;
         try
         {
-            country = OpenOne(options.GeoDb, EnrichmentDataPaths.PrimaryCountryRelative, "country database", CountryDatabase.Open, notes);
-            country2 = OpenOne(options.GeoDb2, EnrichmentDataPaths.SecondCountryRelative, "second-opinion country database", CountryDatabase.Open, notes);
-            asn = OpenOne(options.AsnDb, EnrichmentDataPaths.AsnRelative, "ASN database", AsnDatabase.Load, notes);
+            country = OpenOne(options.GeoDb, options.DataRoot, EnrichmentDataPaths.PrimaryCountryRelative, "country database", CountryDatabase.Open, notes);
+            country2 = OpenOne(options.GeoDb2, options.DataRoot, EnrichmentDataPaths.SecondCountryRelative, "second-opinion country database", CountryDatabase.Open, notes);
+            asn = OpenOne(options.AsnDb, options.DataRoot, EnrichmentDataPaths.AsnRelative, "ASN database", AsnDatabase.Load, notes);
         }
         catch
         {
@@ -51,7 +54,7 @@ public sealed class EnrichmentDatabases : IDisposable
         return new EnrichmentDatabases(country, country2, asn, notes);
     }
 
-    private static T? OpenOne<T>(string? explicitPath, string relative, string what, Func<string, T> open, List<string> notes) where T : class
+    private static T? OpenOne<T>(string? explicitPath, string? dataRoot, string relative, string what, Func<string, T> open, List<string> notes) where T : class
     {
         if (explicitPath != null)
         {
@@ -59,7 +62,7 @@ public sealed class EnrichmentDatabases : IDisposable
             notes.Add($"{what}: {Describe(db)}");
             return db;
         }
-        var path = EnrichmentDataPaths.Default(relative);
+        var path = EnrichmentDataPaths.Default(relative, dataRoot);
         if (!File.Exists(path) && !Directory.Exists(path))
         {
             notes.Add($"{what}: skipped, not installed at {path} (run scripts/setup.sh, or name one with the option)");
