@@ -25,7 +25,7 @@ internal sealed class DuckDbFileLoad : IFileLoad
         _lanes = new Lane[lanes];
         try
         {
-            for (var i = 0; i < lanes; i++) _lanes[i] = new Lane(store.Connection.Duplicate(), fileId);
+            for (var i = 0; i < lanes; i++) _lanes[i] = new Lane(store.OpenSiblingConnection(), fileId);
         }
         catch
         {

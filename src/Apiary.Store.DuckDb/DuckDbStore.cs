@@ -67,6 +67,17 @@ public sealed class DuckDbStore : IIngestStore
         return store;
     }
 
+    /// <summary>
+    /// Another connection to the same database (DuckDB.NET shares one database instance per file within a
+    /// process), with the same settings; the caller disposes it.
+    /// </summary>
+    internal DuckDBConnection OpenSiblingConnection()
+    {
+        var connection = new DuckDBConnection(_connection.ConnectionString);
+        connection.Open();
+        return connection;
+    }
+
     public void Execute(string sql) => Execute(_connection, sql);
 
     public QueryResult Query(string sql) => Query(_connection, sql);
