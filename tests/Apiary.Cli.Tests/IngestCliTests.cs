@@ -62,9 +62,11 @@ public sealed class IngestCliTests : IDisposable
         using (var p = Cli.Start("ingest", capture, "--db", Db("crashed.duckdb"), "--batch-size", "1000"))
         {
             var line = p.StandardOutput.ReadLine();
-            Assert.True(line != null && line.StartsWith("ingesting ", StringComparison.Ordinal), $"unexpected first line: {line} / {p.StandardError.ReadToEnd()}");
+            if (line == null || !line.StartsWith("ingesting ", StringComparison.Ordinal))
+                Assert.Fail($"unexpected first line: {line} / {p.StandardError.ReadToEnd()}"); // (ReadToEnd waits for the exit: only on failure)
             Thread.Sleep(1500);
-            Assert.False(p.HasExited, "the ingest finished before it could be killed: make the capture larger");
+            if (p.HasExited)
+                Assert.Fail($"the ingest ended (exit {p.ExitCode}) before it could be killed: {p.StandardOutput.ReadToEnd()} {p.StandardError.ReadToEnd()}");
             p.Kill(entireProcessTree: true);
             p.WaitForExit();
         }
