@@ -73,6 +73,14 @@ public static class RawSignature
     /// <summary>p0f's <c>params=</c>: generic, fuzzy, random_ttl, excess_dist, tos:0x.. or none.</summary>
     public static string Params(in TcpMatch m, byte tos)
     {
+        var sig = m.Signature;
+        if (tos == 0 && m.Distance <= TcpMatcher.MaxDistance && !m.Fuzzy)
+        {
+            // The common cases without building a list (this runs for every SYN).
+            if (sig is null || (!sig.Label.Generic && !sig.RandomTtl)) return "none";
+            if (!sig.RandomTtl) return "generic";
+            if (!sig.Label.Generic) return "random_ttl";
+        }
         var parts = new List<string>(4);
         if (m.Signature is not null)
         {
