@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Apiary.Sensor;
 using Apiary.Sensor.Config;
 using Apiary.Sensor.Link;
@@ -18,10 +19,14 @@ public static class SensorCommand
         {
             var config = LoadOrReport(parse.GetValue(runConfig)!);
             if (config == null) return 2;
+            // SIGINT and SIGTERM both stop the sensor cleanly (the open capture file is closed and listed in the manifest).
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+            using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
             try
             {
                 var host = new SensorHost(config, Console.Out, Console.Error);
-                await Task.Factory.StartNew(() => host.Run(ct), TaskCreationOptions.LongRunning).ConfigureAwait(false);
+                await Task.Factory.StartNew(() => host.Run(stop.Token), TaskCreationOptions.LongRunning).ConfigureAwait(false);
                 return 0;
             }
             catch (LinkPermissionException e)

@@ -1,13 +1,13 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Apiary.Capture;
 using Apiary.Sensor.Config;
 
 namespace Apiary.Sensor.Capture;
 
 /// <summary>
-/// Writes the sensor's capture as classic pcap files, rotated at UTC midnight and at a size limit. A file is written
+/// Writes the sensor's capture as classic pcap files (through Apiary.Capture's <see cref="PcapWriter"/>), rotated at UTC midnight and at a size limit. A file is written
 /// as NAME.pcap.part and renamed to NAME.pcap when closed; each closed file is appended to manifest.jsonl (with its
 /// sha256, size, packet count and time span) and to MANIFEST.sha256 (`sha256sum -c` format). A disk budget bounds the
 /// folder; when it is reached the configured policy applies and a warning is written once per episode.
@@ -21,7 +21,7 @@ public sealed class RotatingCaptureWriter : ICaptureSink, IDisposable
     private readonly long _budget;
     private readonly DiskFullPolicy _policy;
     private readonly TextWriter _warnings;
-    private FileStream? _file;
+    private PcapWriter? _file;
     private string? _partPath, _finalPath;
     private long _fileBytes, _packets, _firstNs, _lastNs;
     private DateOnly _fileDay;
@@ -29,7 +29,6 @@ public sealed class RotatingCaptureWriter : ICaptureSink, IDisposable
     private long _closedBytes;
     private bool _stopped;
     private long _lastFlushNs;
-    private readonly byte[] _recordHeader = new byte[16];
 
     public long PacketsWritten { get; private set; }
     public long PacketsDropped { get; private set; }
@@ -74,14 +73,7 @@ public sealed class RotatingCaptureWriter : ICaptureSink, IDisposable
             return;
         }
         var incl = Math.Min(frame.Length, SnapLength);
-        var sec = timestampNs / 1_000_000_000;
-        var usec = timestampNs % 1_000_000_000 / 1000;
-        BinaryPrimitives.WriteUInt32LittleEndian(_recordHeader, (uint)sec);
-        BinaryPrimitives.WriteUInt32LittleEndian(_recordHeader.AsSpan(4), (uint)usec);
-        BinaryPrimitives.WriteUInt32LittleEndian(_recordHeader.AsSpan(8), (uint)incl);
-        BinaryPrimitives.WriteUInt32LittleEndian(_recordHeader.AsSpan(12), (uint)frame.Length);
-        _file!.Write(_recordHeader);
-        _file.Write(frame[..incl]);
+        _file!.WritePacket(timestampNs, frame[..incl], frame.Length);
         _fileBytes += recordLen;
         _packets++;
         PacketsWritten++;
@@ -105,16 +97,9 @@ public sealed class RotatingCaptureWriter : ICaptureSink, IDisposable
         } while (File.Exists(Path.Combine(_dir, name)) || File.Exists(Path.Combine(_dir, name + ".part")));
         _finalPath = Path.Combine(_dir, name);
         _partPath = _finalPath + ".part";
-        _file = new FileStream(_partPath, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 16);
-        Span<byte> h = stackalloc byte[24];
-        BinaryPrimitives.WriteUInt32LittleEndian(h, 0xa1b2c3d4);
-        BinaryPrimitives.WriteUInt16LittleEndian(h[4..], 2);
-        BinaryPrimitives.WriteUInt16LittleEndian(h[6..], 4);
-        BinaryPrimitives.WriteUInt32LittleEndian(h[8..], 0);
-        BinaryPrimitives.WriteUInt32LittleEndian(h[12..], 0);
-        BinaryPrimitives.WriteUInt32LittleEndian(h[16..], SnapLength);
-        BinaryPrimitives.WriteUInt32LittleEndian(h[20..], 1); // LINKTYPE_ETHERNET
-        _file.Write(h);
+        // Apiary.Capture's writer: classic pcap, microsecond timestamps, Ethernet link type.
+        var stream = new FileStream(_partPath, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1);
+        _file = new PcapWriter(stream, 1, SnapLength);
         _fileBytes = 24;
         _packets = 0;
         _firstNs = _lastNs = 0;

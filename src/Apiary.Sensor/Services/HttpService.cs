@@ -47,13 +47,18 @@ public sealed class HttpService(VirtualHostRuntime host) : ITcpService
         if (files != null && method is "GET" or "HEAD")
         {
             body = files.File(path);
-            if (body == null && files.IsDirectory(path)) body = files.File(path.TrimEnd('/') + "/index.html");
+            if (body == null && files.IsDirectory(path))
+            {
+                path = path.TrimEnd('/') + "/index.html";
+                body = files.File(path);
+            }
         }
         string status;
         if (method is not ("GET" or "HEAD")) status = "501 Not Implemented";
         else if (body == null) status = "404 Not Found";
         else status = "200 OK";
-        var type = path.EndsWith(".html", StringComparison.OrdinalIgnoreCase) || body == null ? "text/html" : ContentType(path);
+        var type = body == null || path.EndsWith(".html", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".htm", StringComparison.OrdinalIgnoreCase)
+            ? "text/html" : ContentType(path);
         body ??= Encoding.ASCII.GetBytes($"<html><head><title>{status}</title></head><body><h1>{status[4..]}</h1></body></html>\n");
         var head = $"HTTP/1.1 {status}\r\nDate: {DateTime.UtcNow:R}\r\nServer: {host.P.HttpServer}\r\n" +
                    $"Content-Length: {body.Length}\r\nContent-Type: {type}\r\nConnection: close\r\n\r\n";
