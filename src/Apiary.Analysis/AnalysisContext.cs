@@ -64,11 +64,7 @@ public sealed class AnalysisContext
         var sw = Stopwatch.StartNew();
         var gapMicros = (long)Options.SourceGap.TotalMicroseconds;
         var withTestbed = Testbed is not null;
-        if (withTestbed)
-        {
-            foreach (var statement in TestbedTables.Ddl.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                Store.Execute(statement);
-        }
+        if (Testbed is not null) TestbedTables.Materialise(Store, Testbed);
 
         var backscatter = $"""
             COALESCE((p.proto = 6 AND ({Sql.BitAnd("p.tcp_flags", "18")} = 18 OR {Sql.BitAnd("p.tcp_flags", "4")} = 4))

@@ -21,14 +21,23 @@ public static class TestbedTables
 
     private static readonly string[] Tables = ["testbed_source", "testbed_platforms", "testbed_targets", "testbed_open_ports", "testbed_capture_periods"];
 
-    /// <summary>Replaces the stored testbed with <paramref name="inventory"/> (parsed from <paramref name="text"/>).</summary>
+    /// <summary>
+    /// Replaces the stored testbed with <paramref name="inventory"/> and keeps its <paramref name="text"/> so a later
+    /// run without --testbed reloads it.
+    /// </summary>
     public static void Store(IStore store, TestbedInventory inventory, string text)
+    {
+        Materialise(store, inventory);
+        store.Execute("DELETE FROM testbed_source");
+        store.Execute($"INSERT INTO testbed_source VALUES ({L(inventory.File)}, {L(text)}, {SqlDialect.Timestamp(DateTime.UtcNow)})");
+    }
+
+    /// <summary>Replaces the rows of the testbed tables (not the stored text) with <paramref name="inventory"/>.</summary>
+    public static void Materialise(IStore store, TestbedInventory inventory)
     {
         foreach (var statement in Ddl.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             store.Execute(statement);
-        foreach (var t in Tables) store.Execute($"DELETE FROM {t}");
-
-        store.Execute($"INSERT INTO testbed_source VALUES ({L(inventory.File)}, {L(text)}, {SqlDialect.Timestamp(DateTime.UtcNow)})");
+        foreach (var t in Tables.Skip(1)) store.Execute($"DELETE FROM {t}");
         var platforms = new List<string>();
         var targets = new List<string>();
         var ports = new List<string>();
