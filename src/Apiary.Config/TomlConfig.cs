@@ -34,16 +34,16 @@ public static class TomlConfig
         {
             throw new ConfigException(fileName, (e.Line ?? 0) + 1, e.Message);
         }
-        var lines = LineMap(syntax);
+        var lines = LineMap(syntax, fileName);
         return Convert(model, fileName, 1, "", lines);
     }
 
     // Path -> line for every table header and key, with array-of-tables indices ("platform[0].target[1].name").
-    private static Dictionary<string, int> LineMap(DocumentSyntax doc)
+    private static Dictionary<string, int> LineMap(DocumentSyntax doc, string fileName)
     {
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
         var arrayCounts = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var kv in doc.KeyValues) AddKey(lines, "", kv);
+        foreach (var kv in doc.KeyValues) AddKey(lines, "", kv, fileName);
         foreach (var table in doc.Tables)
         {
             var segments = KeyText(table.Name).Split('.');
@@ -60,16 +60,21 @@ public static class TomlConfig
                 arrayCounts[path] = n + 1;
                 path += $"[{n}]";
             }
-            lines.TryAdd(path, table.Span.Start.Line + 1);
-            foreach (var kv in table.Items) AddKey(lines, path, kv);
+            var headerLine = table.Span.Start.Line + 1;
+            if (!lines.TryAdd(path, headerLine) && table is not TableArraySyntax)
+                throw new ConfigException(fileName, headerLine, $"table [{path}] is defined twice (first on line {lines[path]})");
+            foreach (var kv in table.Items) AddKey(lines, path, kv, fileName);
         }
         return lines;
     }
 
-    private static void AddKey(Dictionary<string, int> lines, string prefix, KeyValueSyntax kv)
+    private static void AddKey(Dictionary<string, int> lines, string prefix, KeyValueSyntax kv, string fileName)
     {
         if (kv.Key is null) return;
-        lines.TryAdd(Join(prefix, KeyText(kv.Key)), kv.Span.Start.Line + 1);
+        var path = Join(prefix, KeyText(kv.Key));
+        var line = kv.Span.Start.Line + 1;
+        if (!lines.TryAdd(path, line))
+            throw new ConfigException(fileName, line, $"duplicate key '{path}' (first set on line {lines[path]})");
     }
 
     private static string KeyText(KeySyntax? key) =>
