@@ -15,6 +15,8 @@ public sealed class AnalysisContext
 {
     private bool _prepared;
     private IReadOnlyList<ObservationWindow>? _windows;
+    private IReadOnlyList<(string Platform, string Target)>? _targets;
+    private bool _multiPlatform;
 
     public AnalysisContext(IStore store, TestbedInventory? testbed, AnalysisOptions? options = null)
     {
@@ -72,39 +74,49 @@ public sealed class AnalysisContext
               OR (p.proto = 58 AND p.icmp_type IN (1, 2, 3, 4, 129))
               OR (p.proto = 17 AND p.sport = 53), false)
             """;
-        var open = withTestbed
+        // With a testbed: incoming = to a target address, from an address that is not a target. Open-port periods
+        // are merged per port when materialised, so the LEFT JOIN matches at most one row.
+        var joins = withTestbed
             ? """
-              EXISTS (SELECT 1 FROM testbed_open_ports o
-                      WHERE o.platform = f.sensor AND o.target = t.target AND o.proto = p.proto AND o.port = p.dport
-                        AND (o.valid_from IS NULL OR p.ts >= o.valid_from) AND (o.valid_to IS NULL OR p.ts < o.valid_to))
+              JOIN testbed_targets t ON t.platform = f.sensor AND t.address = p.dst
+              LEFT JOIN testbed_targets s ON s.platform = f.sensor AND s.address = p.src
+              LEFT JOIN testbed_open_ports o ON o.platform = f.sensor AND o.target = t.target AND o.proto = p.proto AND o.port = p.dport
+                   AND (o.valid_from IS NULL OR p.ts >= o.valid_from) AND (o.valid_to IS NULL OR p.ts < o.valid_to)
               """
-            : "CAST(NULL AS BOOLEAN)";
-        var targetJoin = withTestbed ? "JOIN testbed_targets t ON t.platform = f.sensor AND t.address = p.dst" : "";
-        var notFromTarget = withTestbed
-            ? "AND NOT EXISTS (SELECT 1 FROM testbed_targets s WHERE s.platform = f.sensor AND s.address = p.src)"
             : "";
-        var targetExpr = withTestbed ? "t.target" : "p.dst";
-
         var select = $"""
-            SELECT platform, target, file_id, frame, ts, t_us, month, hour_bucket, src, proto, sport, dport, tcp_flags, icmp_type,
-                   is_backscatter, is_open,
-                   SUM(new_visit) OVER (PARTITION BY platform, src ORDER BY t_us, file_id, frame ROWS UNBOUNDED PRECEDING) AS visit
-            FROM (
-                SELECT x.*, CASE WHEN t_us - LAG(t_us) OVER (PARTITION BY platform, src ORDER BY t_us, file_id, frame) > {gapMicros} THEN 1 ELSE 0 END AS new_visit
-                FROM (
-                    SELECT f.sensor AS platform, {targetExpr} AS target, p.file_id, p.frame, p.ts, {Sql.EpochMicros("p.ts")} AS t_us,
-                           {Sql.MonthText("p.ts")} AS month, {Sql.HourBucket("p.ts")} AS hour_bucket,
-                           p.src, p.proto, p.sport, p.dport, p.tcp_flags, p.icmp_type,
-                           {backscatter} AS is_backscatter,
-                           {open} AS is_open
-                    FROM packets p
-                    JOIN capture_files f ON f.file_id = p.file_id
-                    {targetJoin}
-                    WHERE {FilterCondition()} AND p.src IS NOT NULL {notFromTarget}
-                ) x
-            ) y
+            SELECT f.sensor AS platform, {(withTestbed ? "t.target" : "p.dst")} AS target, p.ts, {Sql.EpochMicros("p.ts")} AS t_us,
+                   {Sql.MonthKey("p.ts")} AS month, p.src, p.proto, p.sport, p.dport, p.tcp_flags, p.icmp_type,
+                   {backscatter} AS is_backscatter,
+                   {(withTestbed ? "o.port IS NOT NULL" : "CAST(NULL AS BOOLEAN)")} AS is_open,
+                   CAST(0 AS BIGINT) AS visit
+            FROM packets p
+            JOIN capture_files f ON f.file_id = p.file_id
+            {joins}
+            WHERE {FilterCondition()} AND p.src IS NOT NULL {(withTestbed ? "AND s.address IS NULL" : "")}
             """;
         Store.Execute(Sql.CreateTempTableAs("a_packets", select));
+
+        // Sources: an address's packets split where the silence exceeds the gap. Only addresses active for longer
+        // than the gap can split, so only their packets go through the (sorting) window functions.
+        Store.Execute(Sql.CreateTempTableAs("a_long", $"""
+            SELECT platform, src FROM a_packets GROUP BY platform, src HAVING MAX(t_us) - MIN(t_us) > {gapMicros}
+            """));
+        if (Values.Long(Store.Query("SELECT COUNT(*) FROM a_long").Scalar()) > 0)
+        {
+            Store.Execute(Sql.CreateTempTableAs("a_long_packets", """
+                SELECT p.* FROM a_packets p JOIN a_long l ON l.platform = p.platform AND l.src = p.src
+                """));
+            Store.Execute("DELETE FROM a_packets WHERE EXISTS (SELECT 1 FROM a_long l WHERE l.platform = a_packets.platform AND l.src = a_packets.src)");
+            Store.Execute($"""
+                INSERT INTO a_packets
+                SELECT platform, target, ts, t_us, month, src, proto, sport, dport, tcp_flags, icmp_type, is_backscatter, is_open,
+                       SUM(new_visit) OVER (PARTITION BY platform, src ORDER BY t_us ROWS UNBOUNDED PRECEDING) AS visit
+                FROM (SELECT x.*, CASE WHEN t_us - LAG(t_us) OVER (PARTITION BY platform, src ORDER BY t_us) > {gapMicros} THEN 1 ELSE 0 END AS new_visit
+                      FROM a_long_packets x) y
+                """);
+            Store.Execute(Sql.DropTempTable("a_long_packets"));
+        }
         Store.Execute(Sql.CreateTempTableAs("a_sources", """
             SELECT platform, src, visit, MIN(ts) AS first_ts, MAX(ts) AS last_ts, MIN(t_us) AS first_us, MAX(t_us) AS last_us,
                    COUNT(*) AS packets, COUNT(DISTINCT target) AS targets, MIN(month) AS first_month
@@ -120,12 +132,16 @@ public sealed class AnalysisContext
     /// </summary>
     public IReadOnlyList<(string Platform, string Target)> Targets()
     {
+        if (_targets is not null) return _targets;
         Prepare();
         if (Testbed is not null)
-            return Testbed.Platforms.Where(p => Options.Platform is null || p.Name == Options.Platform)
+            _targets = Testbed.Platforms.Where(p => Options.Platform is null || p.Name == Options.Platform)
                 .SelectMany(p => p.Targets.Select(t => (p.Name, t.Name))).ToList();
-        return Query("SELECT platform, target, COUNT(*) AS n FROM a_packets GROUP BY platform, target ORDER BY n DESC, platform, target")
-            .Rows.Select(r => (Values.Text(r[0]), Values.Text(r[1]))).ToList();
+        else
+            _targets = Query("SELECT platform, target, COUNT(*) AS n FROM a_packets GROUP BY platform, target ORDER BY n DESC, platform, target")
+                .Rows.Select(r => (Values.Text(r[0]), Values.Text(r[1]))).ToList();
+        _multiPlatform = _targets.Select(t => t.Platform).Distinct().Skip(1).Any();
+        return _targets;
     }
 
     /// <summary>
@@ -183,8 +199,11 @@ public sealed class AnalysisContext
     }
 
     /// <summary>"mach0" on a single platform, "platform/mach0" when several platforms are analysed together.</summary>
-    public string TargetLabel(string platform, string target) =>
-        Targets().Select(t => t.Platform).Distinct().Skip(1).Any() ? platform + "/" + target : target;
+    public string TargetLabel(string platform, string target)
+    {
+        Targets();
+        return _multiPlatform ? platform + "/" + target : target;
+    }
 
     /// <summary>The platform's time zone (testbed), UTC otherwise.</summary>
     public TimeZoneInfo TimeZoneOf(string platform) =>

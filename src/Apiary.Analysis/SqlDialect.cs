@@ -16,8 +16,8 @@ public sealed class SqlDialect(string name)
     /// <summary>The timestamp truncated to the hour (UTC).</summary>
     public string HourBucket(string ts) => IsClickHouse ? $"toStartOfHour({ts})" : $"date_trunc('hour', {ts})";
 
-    /// <summary>"YYYY-MM" text of a UTC timestamp.</summary>
-    public string MonthText(string ts) => IsClickHouse ? $"formatDateTime({ts}, '%Y-%m')" : $"strftime({ts}, '%Y-%m')";
+    /// <summary>The UTC month as the integer yyyymm (200303); cheaper than text per row. <see cref="Values.Month"/> formats it.</summary>
+    public string MonthKey(string ts) => IsClickHouse ? $"toYYYYMM({ts})" : $"(year({ts}) * 100 + month({ts}))";
 
     /// <summary>Bitwise and.</summary>
     public string BitAnd(string a, string b) => IsClickHouse ? $"bitAnd({a}, {b})" : $"({a} & {b})";

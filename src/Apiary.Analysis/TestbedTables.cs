@@ -50,13 +50,13 @@ public static class TestbedTables
             foreach (var t in p.Targets)
             {
                 targets.Add($"({L(p.Name)}, {L(t.Name)}, {L(t.Address.ToString())}, {L(t.Os)})");
-                foreach (var pp in t.Ports)
-                {
-                    foreach (var port in pp.Tcp.Order())
-                        ports.Add(PortRow(p.Name, t.Name, 6, port, pp.Period));
-                    foreach (var port in pp.Udp.Order())
-                        ports.Add(PortRow(p.Name, t.Name, 17, port, pp.Period));
-                }
+                // Periods of the same port are merged where they overlap or touch, so a packet matches at most one row.
+                var byPort = t.Ports.SelectMany(pp => pp.Tcp.Select(port => (Proto: 6, Port: port, pp.Period))
+                        .Concat(pp.Udp.Select(port => (Proto: 17, Port: port, pp.Period))))
+                    .GroupBy(x => (x.Proto, x.Port)).OrderBy(g => g.Key.Proto).ThenBy(g => g.Key.Port);
+                foreach (var g in byPort)
+                    foreach (var period in Merge(g.Select(x => x.Period)))
+                        ports.Add(PortRow(p.Name, t.Name, g.Key.Proto, g.Key.Port, period));
             }
         }
         Insert(store, "testbed_platforms", platforms);
@@ -73,6 +73,29 @@ public static class TestbedTables
         var r = store.Query("SELECT file, text FROM testbed_source");
         if (r.Rows.Count == 0) return null;
         return TestbedLoader.Parse(Values.Text(r.Rows[0][1]), Values.Text(r.Rows[0][0]) + " (stored copy)");
+    }
+
+    /// <summary>Union of half-open periods as disjoint periods (null bounds are infinite).</summary>
+    internal static IEnumerable<TimePeriod> Merge(IEnumerable<TimePeriod> periods)
+    {
+        var sorted = periods.OrderBy(p => p.From ?? DateTime.MinValue).ToList();
+        TimePeriod? current = null;
+        foreach (var p in sorted)
+        {
+            if (current is null) { current = p; continue; }
+            var currentEnd = current.To ?? DateTime.MaxValue;
+            if ((p.From ?? DateTime.MinValue) <= currentEnd)
+            {
+                var end = current.To is null || p.To is null ? (DateTime?)null : (p.To > current.To ? p.To : current.To);
+                current = new TimePeriod(current.From, end);
+            }
+            else
+            {
+                yield return current;
+                current = p;
+            }
+        }
+        if (current is not null) yield return current;
     }
 
     private static string PortRow(string platform, string target, int proto, int port, TimePeriod period) =>

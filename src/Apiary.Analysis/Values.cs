@@ -49,6 +49,9 @@ public static class Values
         _ => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "",
     };
 
+    /// <summary>"2003-03" from a month key 200303 (see SqlDialect.MonthKey); text passes through.</summary>
+    public static string Month(object? v) => v is string s ? s : (Long(v) / 100).ToString("0000", CultureInfo.InvariantCulture) + "-" + (Long(v) % 100).ToString("00", CultureInfo.InvariantCulture);
+
     /// <summary>Share in percent, 0 when the whole is 0.</summary>
     public static double Percent(double part, double whole) => whole == 0 ? 0 : 100.0 * part / whole;
 

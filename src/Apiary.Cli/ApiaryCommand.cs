@@ -8,6 +8,8 @@ public static class ApiaryCommand
     public static RootCommand Build()
     {
         var root = new RootCommand("Apiary: honeypot captures in, measured attack processes out.");
+        root.Subcommands.Add(Commands.AnalyzeCommand.Create());
+        root.Subcommands.Add(Commands.ReportCommand.Create());
         return root;
     }
 

@@ -12,10 +12,15 @@ public sealed class AttackerOsAnalysis : IAnalysis
         string labelsSql;
         string origin;
         var sources = Enrichment.Open(context, out var reason);
-        var osColumn = sources?.Find("os", "os_summary", "os_class", "os_name");
+        // The enrichment table's OS summary (docs/schema.md, `sources`): name of the most frequent p0f label; an
+        // address that sent no SYN has no fingerprint at all, which is not the same as "not recognised".
+        var osColumn = sources?.Find("os_name", "os_class", "os", "os_summary");
         if (sources is not null && osColumn is not null)
         {
-            labelsSql = $"SELECT {sources.PlatformColumn} AS platform, {sources.AddressColumn} AS src, {osColumn} AS os FROM sources";
+            var sent = sources.Find("os_syns") is { } syns ? $" WHERE {syns} > 0" : "";
+            var os = sources.Find("os_class") is { } cls && osColumn != cls
+                ? $"CASE WHEN {cls} = 'unknown' THEN 'unknown' ELSE COALESCE({osColumn}, {cls}) END" : osColumn;
+            labelsSql = $"SELECT {sources.PlatformColumn} AS platform, {sources.AddressColumn} AS src, {os} AS os FROM sources{sent}";
             origin = $"enrichment table `sources`, column `{osColumn}`";
         }
         else if (context.TableExists("fingerprints"))

@@ -14,7 +14,7 @@ public sealed class ClosedPortsAnalysis : IAnalysis
             SELECT month, platform, target, COUNT(*) AS requests, SUM(CASE WHEN is_open THEN 0 ELSE 1 END) AS closed
             FROM a_packets WHERE NOT is_backscatter AND dport IS NOT NULL AND proto IN (6, 17)
             GROUP BY month, platform, target ORDER BY month, platform, target
-            """).Rows.Select(r => (Month: Values.Text(r[0]), Target: context.TargetLabel(Values.Text(r[1]), Values.Text(r[2])),
+            """).Rows.Select(r => (Month: Values.Month(r[0]), Target: context.TargetLabel(Values.Text(r[1]), Values.Text(r[2])),
                 Requests: Values.Long(r[3]), Closed: Values.Long(r[4]))).ToList();
         if (rows.Count == 0) return AnalysisResult.NotAvailable(this, "no TCP/UDP request in the selection");
 

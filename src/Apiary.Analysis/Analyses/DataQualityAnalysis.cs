@@ -57,15 +57,19 @@ public sealed class DataQualityAnalysis : IAnalysis
             }
         }
 
+        // Packets outside the declared capture periods: the periods are few, so they become one plain condition.
         long outside = 0;
-        if (context.Testbed is not null && Values.Long(context.Store.Query("SELECT COUNT(*) FROM testbed_capture_periods").Scalar()) > 0)
+        var declared = context.Testbed?.Platforms.Where(pl => pl.CapturePeriods.Count > 0).ToList() ?? [];
+        if (declared.Count > 0)
+        {
+            var inside = string.Join(" OR ", declared.SelectMany(pl => pl.CapturePeriods.Select(c =>
+                $"(f.sensor = {SqlDialect.Literal(pl.Name)}{(c.From is null ? "" : " AND p.ts >= " + SqlDialect.Timestamp(c.From))}{(c.To is null ? "" : " AND p.ts < " + SqlDialect.Timestamp(c.To))})")));
+            var platforms = string.Join(", ", declared.Select(pl => SqlDialect.Literal(pl.Name)));
             outside = Values.Long(context.Store.Query($"""
                 SELECT COUNT(*) FROM packets p JOIN capture_files f ON f.file_id = p.file_id
-                WHERE {context.FilterCondition()}
-                  AND EXISTS (SELECT 1 FROM testbed_capture_periods c0 WHERE c0.platform = f.sensor)
-                  AND NOT EXISTS (SELECT 1 FROM testbed_capture_periods c WHERE c.platform = f.sensor
-                        AND (c.valid_from IS NULL OR p.ts >= c.valid_from) AND (c.valid_to IS NULL OR p.ts < c.valid_to))
+                WHERE {context.FilterCondition()} AND f.sensor IN ({platforms}) AND NOT ({inside})
                 """).Scalar());
+        }
         var selected = Values.Long(context.Store.Query($"SELECT COUNT(*) FROM packets p JOIN capture_files f ON f.file_id = p.file_id WHERE {context.FilterCondition()}").Scalar());
         var incoming = Values.Long(context.Query("SELECT COUNT(*) FROM a_packets").Scalar());
         var unknownPlatforms = context.Testbed is null ? 0 : context.Store.Query("SELECT DISTINCT sensor FROM capture_files WHERE status = 'complete'")

@@ -20,7 +20,7 @@ public sealed class GeographyAnalysis : IAnalysis
             SELECT s.first_month, COALESCE(NULLIF(e.{country}, ''), '??') AS country, COUNT(*) AS sources
             FROM a_sources s LEFT JOIN sources e ON e.{table.PlatformColumn} = s.platform AND e.{table.AddressColumn} = s.src
             GROUP BY s.first_month, COALESCE(NULLIF(e.{country}, ''), '??')
-            """).Rows.Select(r => (Month: Values.Text(r[0]), Country: Values.Text(r[1]), Count: (double)Values.Long(r[2]))).ToList();
+            """).Rows.Select(r => (Month: Values.Month(r[0]), Country: Values.Text(r[1]), Count: (double)Values.Long(r[2]))).ToList();
         if (rows.Count == 0) return AnalysisResult.NotAvailable(this, "no sources in the selection");
 
         var total = rows.Sum(r => r.Count);

@@ -17,7 +17,7 @@ public sealed class PortSourcesMonthlyAnalysis : IAnalysis
             FROM (SELECT DISTINCT month, proto, dport, platform, src, visit FROM a_packets
                   WHERE proto IN (6, 17) AND dport IS NOT NULL AND NOT is_backscatter) x
             GROUP BY month, proto, dport
-            """).Rows.Select(r => (Month: Values.Text(r[0]), Port: PortsAnalysis.PortLabel(Values.Long(r[1]), Values.Long(r[2])), Sources: Values.Long(r[3]))).ToList();
+            """).Rows.Select(r => (Month: Values.Month(r[0]), Port: PortsAnalysis.PortLabel(Values.Long(r[1]), Values.Long(r[2])), Sources: Values.Long(r[3]))).ToList();
         if (rows.Count == 0) return AnalysisResult.NotAvailable(this, "no TCP/UDP request in the selection");
 
         var topPorts = rows.GroupBy(r => r.Port).OrderByDescending(g => g.Sum(r => r.Sources)).ThenBy(g => g.Key, StringComparer.Ordinal)

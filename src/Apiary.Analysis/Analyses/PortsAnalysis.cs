@@ -10,9 +10,10 @@ public sealed class PortsAnalysis : IAnalysis
     public AnalysisResult Run(AnalysisContext context)
     {
         var rows = context.Query("""
-            SELECT proto, dport, COUNT(*) AS packets, SUM(CASE WHEN is_backscatter THEN 0 ELSE 1 END) AS requests,
-                   COUNT(DISTINCT platform || ' ' || src || '#' || CAST(visit AS VARCHAR)) AS sources
-            FROM a_packets WHERE proto IN (6, 17) AND dport IS NOT NULL
+            SELECT proto, dport, SUM(packets) AS packets, SUM(requests) AS requests, COUNT(*) AS sources
+            FROM (SELECT proto, dport, platform, src, visit, COUNT(*) AS packets, SUM(CASE WHEN is_backscatter THEN 0 ELSE 1 END) AS requests
+                  FROM a_packets WHERE proto IN (6, 17) AND dport IS NOT NULL
+                  GROUP BY proto, dport, platform, src, visit) x
             GROUP BY proto, dport ORDER BY packets DESC, proto, dport
             """).Rows.Select(r => (Port: PortLabel(Values.Long(r[0]), Values.Long(r[1])), Packets: Values.Long(r[2]), Requests: Values.Long(r[3]), Sources: Values.Long(r[4]))).ToList();
         if (rows.Count == 0) return AnalysisResult.NotAvailable(this, "no TCP/UDP packet in the selection");

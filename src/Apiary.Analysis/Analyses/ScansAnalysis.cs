@@ -15,16 +15,18 @@ public sealed class ScansAnalysis : IAnalysis
             SELECT s.platform, s.src, s.visit, s.targets, COALESCE(MAX(pt.ports), 0) AS max_ports
             FROM a_sources s
             LEFT JOIN (
-                SELECT platform, src, visit, target, COUNT(DISTINCT dport) AS ports
-                FROM a_packets WHERE NOT is_backscatter AND dport IS NOT NULL AND proto IN (6, 17)
+                SELECT platform, src, visit, target, COUNT(*) AS ports
+                FROM (SELECT DISTINCT platform, src, visit, target, dport FROM a_packets
+                      WHERE NOT is_backscatter AND dport IS NOT NULL AND proto IN (6, 17)) d
                 GROUP BY platform, src, visit, target) pt
               ON pt.platform = s.platform AND pt.src = s.src AND pt.visit = s.visit
             GROUP BY s.platform, s.src, s.visit, s.targets
             """).Rows.Select(r => (Targets: Values.Long(r[3]), MaxPorts: Values.Long(r[4]))).ToList();
         if (perSource.Count == 0) return AnalysisResult.NotAvailable(this, "no sources in the selection");
         var distinctPorts = context.Query("""
-            SELECT COUNT(DISTINCT dport) AS ports FROM a_packets WHERE NOT is_backscatter AND dport IS NOT NULL AND proto IN (6, 17)
-            GROUP BY platform, src, visit
+            SELECT MAX(ports) FROM (
+                SELECT COUNT(DISTINCT dport) AS ports FROM a_packets WHERE NOT is_backscatter AND dport IS NOT NULL AND proto IN (6, 17)
+                GROUP BY platform, src, visit) x
             """).Rows.Select(r => Values.Long(r[0])).ToList();
 
         bool IsScanner((long Targets, long MaxPorts) s) => s.Targets >= o.ScanMinTargets || s.MaxPorts >= o.ScanMinPorts;

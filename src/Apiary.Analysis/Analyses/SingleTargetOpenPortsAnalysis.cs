@@ -25,7 +25,7 @@ public sealed class SingleTargetOpenPortsAnalysis : IAnalysis
             FROM a_packets p JOIN a_sources s ON s.platform = p.platform AND s.src = p.src AND s.visit = p.visit
             WHERE s.targets = 1
             GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-            """).Rows.Select(r => (Month: Values.Text(r[0]), Target: context.TargetLabel(Values.Text(r[1]), Values.Text(r[2])),
+            """).Rows.Select(r => (Month: Values.Month(r[0]), Target: context.TargetLabel(Values.Text(r[1]), Values.Text(r[2])),
                 Category: Values.Text(r[3]), Packets: Values.Long(r[4]))).ToList();
         if (rows.Count == 0) return AnalysisResult.NotAvailable(this, "no single-target source in the selection");
 

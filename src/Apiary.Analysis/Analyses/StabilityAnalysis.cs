@@ -17,18 +17,20 @@ public sealed class StabilityAnalysis : IAnalysis
     {
         var dims = new List<MonthlyStability.Result>();
         List<(string, string, double)> Cells(string sql) =>
-            context.Query(sql).Rows.Select(r => (Values.Text(r[0]), Values.Text(r[1]), Values.Double(r[2]))).ToList();
+            context.Query(sql).Rows.Select(r => (Values.Month(r[0]), Values.Text(r[1]), Values.Double(r[2]))).ToList();
 
-        dims.Add(MonthlyStability.Compute("target (packets)", Cells("SELECT month, platform || '/' || target, COUNT(*) FROM a_packets GROUP BY 1, 2")));
-        dims.Add(MonthlyStability.Compute("target (sources)", Cells("SELECT month, platform || '/' || target, COUNT(*) FROM (SELECT DISTINCT month, platform, target, src, visit FROM a_packets) x GROUP BY 1, 2")));
+        dims.Add(MonthlyStability.Compute("target (packets)", Cells("SELECT month, platform || '/' || target, n FROM (SELECT month, platform, target, COUNT(*) AS n FROM a_packets GROUP BY 1, 2, 3) x")));
+        dims.Add(MonthlyStability.Compute("target (sources)", Cells("SELECT month, platform || '/' || target, COUNT(*) FROM (SELECT month, platform, target, src, visit FROM a_packets GROUP BY 1, 2, 3, 4, 5) x GROUP BY month, platform, target")));
         dims.Add(MonthlyStability.Compute("protocol (packets)", Cells("""
-            SELECT month, CASE WHEN proto = 6 THEN 'tcp' WHEN proto = 17 THEN 'udp' WHEN proto IN (1, 58) THEN 'icmp' ELSE 'other' END, COUNT(*)
-            FROM a_packets GROUP BY 1, 2
+            SELECT month, CASE WHEN proto = 6 THEN 'tcp' WHEN proto = 17 THEN 'udp' WHEN proto IN (1, 58) THEN 'icmp' ELSE 'other' END, SUM(n)
+            FROM (SELECT month, proto, COUNT(*) AS n FROM a_packets GROUP BY 1, 2) x GROUP BY 1, 2
             """)));
         var ports = Cells("""
-            SELECT month, CAST(dport AS VARCHAR) || CASE WHEN proto = 6 THEN '/tcp' ELSE '/udp' END, COUNT(*)
-            FROM (SELECT DISTINCT month, proto, dport, platform, src, visit FROM a_packets WHERE proto IN (6, 17) AND dport IS NOT NULL AND NOT is_backscatter) x
-            GROUP BY 1, 2
+            SELECT month, CAST(dport AS VARCHAR) || CASE WHEN proto = 6 THEN '/tcp' ELSE '/udp' END, n
+            FROM (SELECT month, proto, dport, COUNT(*) AS n FROM (
+                      SELECT month, proto, dport, platform, src, visit FROM a_packets WHERE proto IN (6, 17) AND dport IS NOT NULL AND NOT is_backscatter
+                      GROUP BY 1, 2, 3, 4, 5, 6) d
+                  GROUP BY 1, 2, 3) x
             """);
         dims.Add(MonthlyStability.Compute($"port (sources, top {context.Options.TopPorts} + other)", MonthlyStability.TopOrOther(ports, context.Options.TopPorts)));
         var sources = Enrichment.Open(context, out var why);
@@ -53,7 +55,7 @@ public sealed class StabilityAnalysis : IAnalysis
 
         var perMonth = new TableBuilder("new_sources_monthly", "New sources per month").Text("month").Int("new_sources");
         foreach (var r in context.Query("SELECT first_month, COUNT(*) FROM a_sources GROUP BY first_month ORDER BY first_month").Rows)
-            perMonth.Row(Values.Text(r[0]), Values.Long(r[1]));
+            perMonth.Row(Values.Month(r[0]), Values.Long(r[1]));
 
         var figures = new List<Figure>
         {

@@ -12,14 +12,15 @@ public sealed class TargetsMonthlyAnalysis : IAnalysis
     public AnalysisResult Run(AnalysisContext context)
     {
         var rows = context.Query("""
-            SELECT month, platform, target, COUNT(*) AS packets, COUNT(DISTINCT src || '#' || CAST(visit AS VARCHAR)) AS sources
-            FROM a_packets GROUP BY month, platform, target ORDER BY month, platform, target
-            """).Rows.Select(r => (Month: Values.Text(r[0]), Target: context.TargetLabel(Values.Text(r[1]), Values.Text(r[2])),
+            SELECT month, platform, target, SUM(n) AS packets, COUNT(*) AS sources
+            FROM (SELECT month, platform, target, src, visit, COUNT(*) AS n FROM a_packets GROUP BY month, platform, target, src, visit) x
+            GROUP BY month, platform, target ORDER BY month, platform, target
+            """).Rows.Select(r => (Month: Values.Month(r[0]), Target: context.TargetLabel(Values.Text(r[1]), Values.Text(r[2])),
                 Packets: Values.Long(r[3]), Sources: Values.Long(r[4]))).ToList();
         if (rows.Count == 0) return AnalysisResult.NotAvailable(this, "no incoming packets in the selection");
         var monthSources = context.Query("""
             SELECT month, COUNT(*) FROM (SELECT DISTINCT month, platform, src, visit FROM a_packets) x GROUP BY month
-            """).Rows.ToDictionary(r => Values.Text(r[0]), r => Values.Long(r[1]), StringComparer.Ordinal);
+            """).Rows.ToDictionary(r => Values.Month(r[0]), r => Values.Long(r[1]), StringComparer.Ordinal);
         var monthPackets = rows.GroupBy(r => r.Month).ToDictionary(g => g.Key, g => g.Sum(r => r.Packets), StringComparer.Ordinal);
 
         var packetTable = new TableBuilder("packets", "Share of the month's packets per target").Text("month").Text("target").Int("packets").Pct("share");

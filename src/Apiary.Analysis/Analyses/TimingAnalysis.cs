@@ -14,7 +14,7 @@ public sealed class TimingAnalysis : IAnalysis
 
     public AnalysisResult Run(AnalysisContext context)
     {
-        var packets = context.Query("SELECT platform, hour_bucket, COUNT(*) FROM a_packets GROUP BY platform, hour_bucket")
+        var packets = context.Query($"SELECT platform, {context.Sql.HourBucket("ts")} AS h, COUNT(*) FROM a_packets GROUP BY platform, h")
             .Rows.Select(r => (Platform: Values.Text(r[0]), Hour: Values.Time(r[1]), Count: (double)Values.Long(r[2]))).ToList();
         if (packets.Count == 0) return AnalysisResult.NotAvailable(this, "no incoming packets in the selection");
         var starts = context.Query($"SELECT platform, {context.Sql.HourBucket("first_ts")} AS h, COUNT(*) FROM a_sources GROUP BY platform, h")
