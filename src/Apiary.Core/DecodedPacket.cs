@@ -65,6 +65,8 @@ public struct DecodedPacket
     /// <summary>Window scale option value, -1 when absent.</summary>
     public int TcpWindowScale;
     public bool TcpSackPermitted;
+    /// <summary>Number of blocks in a SACK option (0 when absent).</summary>
+    public byte TcpSackBlocks;
     /// <summary>Timestamp option values; TcpTsPresent says whether the option was there.</summary>
     public bool TcpTsPresent;
     public uint TcpTsVal;

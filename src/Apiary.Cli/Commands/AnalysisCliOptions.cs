@@ -24,13 +24,7 @@ internal sealed class AnalysisCliOptions
         foreach (var o in new Option[] { Db, Testbed, From, To, Platform, SourceGapHours, TinyGapHours, TopPorts }) command.Options.Add(o);
     }
 
-    public static string ResolveDb(string? option)
-    {
-        // Same rule as the rest of the CLI (README): --db, else $APIARY_DB, else ./apiary.duckdb.
-        if (!string.IsNullOrWhiteSpace(option)) return Path.GetFullPath(option);
-        var env = Environment.GetEnvironmentVariable("APIARY_DB");
-        return Path.GetFullPath(string.IsNullOrWhiteSpace(env) ? "apiary.duckdb" : env);
-    }
+    public static string ResolveDb(string? option) => StoreLocation.Resolve(option);
 
     /// <summary>Opens the store and builds the context; errors are user errors (message, exit 1).</summary>
     public (DuckDbStore Store, AnalysisContext Context, string DbPath) Open(ParseResult parse, string command)
