@@ -115,6 +115,13 @@ public sealed class AnalysesOnFixtureTests : IDisposable
     }
 
     [Fact]
+    public void AttackerOs_NotFingerprinted_SaysSo()
+    {
+        var r = Run(new AttackerOsAnalysis());
+        Assert.StartsWith("not fingerprinted", r.Unavailable);
+    }
+
+    [Fact]
     public void Geography_NotEnriched_SaysSo()
     {
         var r = Run(new GeographyAnalysis());
@@ -139,14 +146,12 @@ public sealed class AnalysesOnFixtureTests : IDisposable
     [Fact]
     public void AttackerOs_FromFingerprints()
     {
-        _fixture.Store.Execute("""
-            CREATE TABLE fingerprints (file_id INTEGER, frame BIGINT, ts TIMESTAMP, src VARCHAR, dst VARCHAR, sport USMALLINT, dport USMALLINT,
-              direction VARCHAR, raw_sig VARCHAR, label_type VARCHAR, os_class VARCHAR, os_name VARCHAR, os_flavor VARCHAR, is_app BOOLEAN,
-              fuzzy BOOLEAN, dist INTEGER, mtu INTEGER, link VARCHAR, fp_db VARCHAR)
-            """);
+        // The fingerprints table comes with the store schema (docs/schema.md).
         _fixture.Store.Execute($"""
-            INSERT INTO fingerprints (file_id, frame, src, os_class) VALUES
-              (1, 1, '{A}', 'Windows'), (1, 2, '{A}', 'Windows'), (1, 8, '{B}', 'Linux'), (1, 10, '{C}', '???')
+            INSERT INTO fingerprints (file_id, frame, ts, src, dst, sport, dport, direction, raw_sig, label_type, os_class, os_name, is_app, fuzzy, dist, params, stray, fp_db)
+            SELECT 1, f, TIMESTAMP '2003-03-03 10:00:00', s, '{M0}', 1, 139, 'syn', 'sig', lt, cls, nm, false, false, 0, '', false, 'p0f.fp'
+            FROM (VALUES (1, '{A}', 's', 'win', 'Windows'), (2, '{A}', 's', 'win', 'Windows'), (8, '{B}', 'g', 'unix', 'Linux'),
+                         (10, '{C}', NULL, NULL, NULL)) v(f, s, lt, cls, nm)
             """);
         var r = Run(new AttackerOsAnalysis());
         Assert.Null(r.Unavailable);

@@ -23,20 +23,20 @@ public sealed class AttackerOsAnalysis : IAnalysis
             labelsSql = $"SELECT {sources.PlatformColumn} AS platform, {sources.AddressColumn} AS src, {os} AS os FROM sources{sent}";
             origin = $"enrichment table `sources`, column `{osColumn}`";
         }
-        else if (context.TableExists("fingerprints"))
+        else if (context.TableExists("fingerprints") && Values.Long(context.Store.Query("SELECT COUNT(*) FROM fingerprints").Scalar()) > 0)
         {
             // Most frequent OS class among the source's own fingerprints (its SYNs), per platform and address.
             labelsSql = """
                 SELECT platform, src, os FROM (
-                    SELECT c.sensor AS platform, fp.src, fp.os_class AS os, COUNT(*) AS n,
-                           ROW_NUMBER() OVER (PARTITION BY c.sensor, fp.src ORDER BY COUNT(*) DESC, fp.os_class) AS rk
+                    SELECT c.sensor AS platform, fp.src, COALESCE(fp.os_name, fp.os_class) AS os, COUNT(*) AS n,
+                           ROW_NUMBER() OVER (PARTITION BY c.sensor, fp.src ORDER BY COUNT(*) DESC, COALESCE(fp.os_name, fp.os_class)) AS rk
                     FROM fingerprints fp JOIN capture_files c ON c.file_id = fp.file_id
-                    GROUP BY c.sensor, fp.src, fp.os_class) x
+                    GROUP BY c.sensor, fp.src, COALESCE(fp.os_name, fp.os_class)) x
                 WHERE rk = 1
                 """;
-            origin = "table `fingerprints` (p0f), most frequent os_class per address";
+            origin = "table `fingerprints` (p0f), most frequent OS name per address";
         }
-        else return AnalysisResult.NotAvailable(this, "not fingerprinted: no `fingerprints` table and no OS column in `sources` (" + reason + ")");
+        else return AnalysisResult.NotAvailable(this, "not fingerprinted: `fingerprints` is empty and `sources` has no OS column (run `apiary fingerprint`, then `apiary enrich`)");
 
         var rows = context.Query($"""
             SELECT CASE WHEN l.src IS NULL THEN 'no fingerprint'
