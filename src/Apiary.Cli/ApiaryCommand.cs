@@ -13,8 +13,11 @@ public static class ApiaryCommand
         root.Subcommands.Add(Commands.FingerprintCommand.Create());
         root.Subcommands.Add(Commands.SimulateCommand.Create());
         root.Subcommands.Add(Commands.SensorCommand.Create());
+        root.Subcommands.Add(Commands.InfoCommand.Create());
         root.Subcommands.Add(Commands.EnrichCommand.Create());
         root.Subcommands.Add(Commands.LookupCommand.Create());
+        root.Subcommands.Add(Commands.AnalyzeCommand.Create());
+        root.Subcommands.Add(Commands.ReportCommand.Create());
         return root;
     }
 
