@@ -16,6 +16,8 @@ public static class ApiaryCommand
         root.Subcommands.Add(Commands.InfoCommand.Create());
         root.Subcommands.Add(Commands.EnrichCommand.Create());
         root.Subcommands.Add(Commands.LookupCommand.Create());
+        root.Subcommands.Add(Commands.AnalyzeCommand.Create());
+        root.Subcommands.Add(Commands.ReportCommand.Create());
         return root;
     }
 
