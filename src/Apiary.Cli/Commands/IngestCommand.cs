@@ -94,7 +94,8 @@ public static class IngestCommand
                 return 1;
             }
             PrintSummary(result, dbPath);
-            return result.ExitCode;
+            var enrichCode = result.Ingested > 0 ? EnrichCommand.AfterIngest(store) : 0;
+            return result.ExitCode != 0 ? result.ExitCode : enrichCode;
         }
     }
 
