@@ -110,7 +110,8 @@ public static class SensorConfigLoader
         var name = t.RequiredString("name");
         var addrNode = t.Node.Table!.GetValueOrDefault("address");
         var addrText = t.RequiredString("address");
-        if (!IPAddress.TryParse(addrText, out var addr) || addr.AddressFamily != AddressFamily.InterNetwork)
+        // Dotted quad only: IPAddress.TryParse would also accept "192.0.2" (as 192.0.0.2), a likely typo.
+        if (addrText.Count(ch => ch == '.') != 3 || !IPAddress.TryParse(addrText, out var addr) || addr.AddressFamily != AddressFamily.InterNetwork)
             throw addrNode!.Error($"'{addrText}' is not an IPv4 address");
         IPAddress? addr6 = null;
         var a6Node = t.Node.Table!.GetValueOrDefault("address6");
