@@ -83,6 +83,29 @@ public sealed class IngestCliTests : IDisposable
         Assert.Equal(2_000_000L, Convert.ToInt64(store.Query("SELECT count(*) FROM packets").Scalar()));
     }
 
+    [Fact]
+    public void Ctrl_c_cancels_cleanly_exits_130_and_leaves_nothing_of_the_file()
+    {
+        var capture = Path.Combine(_folder, "big.pcap");
+        SyntheticCapture.Write(capture, 2_000_000);
+        using (var p = Cli.Start("ingest", capture, "--db", Db("cancelled.duckdb")))
+        {
+            var line = p.StandardOutput.ReadLine();
+            if (line == null || !line.StartsWith("ingesting ", StringComparison.Ordinal))
+                Assert.Fail($"unexpected first line: {line}");
+            Thread.Sleep(1000);
+            Assert.False(p.HasExited, "the ingest finished before it could be interrupted: make the capture larger");
+            Assert.Equal(0, ExternalTool.Run("kill", ["-INT", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]).ExitCode);
+            var stderr = p.StandardError.ReadToEnd();
+            Assert.True(p.WaitForExit(60_000), "the ingest did not stop after SIGINT");
+            Assert.Equal(130, p.ExitCode);
+            Assert.Contains("cancelling", stderr, StringComparison.Ordinal);
+        }
+        using var store = DuckDbStore.Open(Db("cancelled.duckdb"), readOnly: true);
+        Assert.Equal(0L, Convert.ToInt64(store.Query("SELECT count(*) FROM capture_files").Scalar()));
+        Assert.Equal(0L, Convert.ToInt64(store.Query("SELECT count(*) FROM packets").Scalar()));
+    }
+
     /// <summary>Row counts and an order-independent checksum of every column of every table (file ids excluded).</summary>
     private static string Checksums(string db)
     {

@@ -86,6 +86,17 @@ public sealed class CaptureLabTests(ITestOutputHelper output)
         Assert.Contains("Linux 2.4", SynAckLabel("192.0.2.12"), StringComparison.Ordinal);
         Assert.Contains("Windows XP", SynAckLabel("192.0.2.13"), StringComparison.Ordinal);
 
+        // The rotated captures ingest with `apiary ingest`, and the store shows the scan the test ran (201 ports on mach0).
+        var db = Path.Combine(lab.Dir, "store.duckdb");
+        var ingest = ExternalTool.Run("dotnet", [SensorLab.CliDll(), "ingest", lab.CaptureDir, "--db", db, "--sensor", "lab"], TimeSpan.FromMinutes(2));
+        output.WriteLine(ingest.StdOut + ingest.StdErr);
+        Assert.Equal(0, ingest.ExitCode);
+        var q = ExternalTool.Run("dotnet", [SensorLab.CliDll(), "query", "--db", db, "--format", "Csv",
+            "select count(distinct dport) from packets where dst = '192.0.2.10' and src = '192.0.2.100' and tcp_flags = 2"], TimeSpan.FromMinutes(1));
+        output.WriteLine(q.StdOut + q.StdErr);
+        Assert.Equal(0, q.ExitCode);
+        Assert.Equal("201", q.StdOut.Trim().Split('\n')[^1].Trim());
+
         // The service log recorded the FTP commands and the banner connections.
         var log = File.ReadAllText(Path.Combine(lab.CaptureDir, "services.jsonl"));
         Assert.Contains("\"service\":\"ftp\"", log, StringComparison.Ordinal);

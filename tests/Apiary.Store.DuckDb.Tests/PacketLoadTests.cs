@@ -125,12 +125,12 @@ public class PacketLoadTests
     {
         using var tmp = new TempDb();
         using var store = DuckDbStore.Open(tmp.Path_);
-        store.Execute("CREATE TABLE fingerprints (file_id INTEGER, src VARCHAR)");
+        store.Execute("CREATE TABLE observer_rows (file_id INTEGER, src VARCHAR)");
         var done = store.RegisterLoading("done", "/a.pcap", "s", 1);
         var log = new AnomalyLog();
         log.Report("tcp_header_truncated", 1, 24, "x");
         Load(store, done, [Tcp(1, "10.0.0.1", "10.0.0.2", 1, 2)], 1, 4, log);
-        store.Execute($"INSERT INTO fingerprints VALUES ({done}, '10.0.0.1')");
+        store.Execute($"INSERT INTO observer_rows VALUES ({done}, '10.0.0.1')");
 
         // A load that is aborted: its rows are rolled back.
         var aborted = store.RegisterLoading("aborted", "/b.pcap", "s", 1);
@@ -146,13 +146,13 @@ public class PacketLoadTests
 
         // A file whose rows were committed while its status stayed 'loading' (a crash between commits).
         store.Execute($"INSERT INTO packets (file_id, frame, ts) SELECT {aborted}, i, TIMESTAMP '2024-01-01' FROM range(1, 100) t(i)");
-        store.Execute($"INSERT INTO fingerprints VALUES ({aborted}, '10.0.0.3')");
+        store.Execute($"INSERT INTO observer_rows VALUES ({aborted}, '10.0.0.3')");
         store.Execute($"INSERT INTO anomaly_counts VALUES ({aborted}, 'x', 3)");
 
         var removed = store.RemoveInterruptedFiles();
         Assert.Equal("/b.pcap", Assert.Single(removed).Path);
         Assert.Equal(1L, Convert.ToInt64(store.Query("SELECT count(*) FROM packets").Scalar()));
-        Assert.Equal(1L, Convert.ToInt64(store.Query("SELECT count(*) FROM fingerprints").Scalar()));
+        Assert.Equal(1L, Convert.ToInt64(store.Query("SELECT count(*) FROM observer_rows").Scalar()));
         Assert.Equal(1L, Convert.ToInt64(store.Query("SELECT count(*) FROM anomaly_counts").Scalar()));
         Assert.Equal(1L, Convert.ToInt64(store.Query("SELECT count(*) FROM anomalies").Scalar()));
         Assert.Null(store.FindFile("aborted"));
