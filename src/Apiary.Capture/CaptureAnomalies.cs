@@ -11,6 +11,8 @@ public static class CaptureAnomalies
     public const string CaptureTruncated = "capture_truncated";
     /// <summary>The gzip stream is corrupt (bad deflate data, bad CRC, garbage after a member); reading stopped there.</summary>
     public const string GzipStreamCorrupt = "gzip_stream_corrupt";
+    /// <summary>The gzip file ends before its last member's trailer (cut short); Truncated is set.</summary>
+    public const string GzipStreamTruncated = "gzip_stream_truncated";
     /// <summary>The operating system reported an I/O error while reading; reading stopped there.</summary>
     public const string CaptureReadError = "capture_read_error";
 
@@ -55,7 +57,7 @@ public static class CaptureAnomalies
     /// <summary>Every name above, for documentation checks.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        CaptureTruncated, GzipStreamCorrupt, CaptureReadError,
+        CaptureTruncated, GzipStreamCorrupt, GzipStreamTruncated, CaptureReadError,
         PcapRecordCaplenExceedsSnaplen, PcapRecordLengthAbsurd, PcapRecordWireLengthLessThanCaptured,
         PcapRecordWireLengthAbsurd, PcapRecordTimestampFractionInvalid,
         PcapngBlockLengthInvalid, PcapngBlockLengthMismatch, PcapngBlockTooShort, PcapngSectionHeaderInvalid,

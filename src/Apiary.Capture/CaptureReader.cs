@@ -32,14 +32,15 @@ public sealed partial class CaptureReader : IDisposable
 
     private enum Container { Pcap, Pcapng }
 
-    private readonly Stream _source;
+    private readonly Stream _raw;     // the file as stored
+    private readonly Stream _source;  // the file as read: _raw, or a GZipStream over it
     private readonly IAnomalySink _anomalies;
     private readonly bool _leaveOpen;
     private readonly List<int> _linkTypes = [];
     private readonly bool _gzip;
     private Container _container;
 
-    private byte[] _buffer = new byte[InitialBufferBytes];
+    private byte[] _buffer;
     private int _pos;              // first unconsumed byte in _buffer
     private int _end;              // one past the last valid byte in _buffer
     private long _bufferOffset;    // stream offset of _buffer[0]
@@ -47,13 +48,19 @@ public sealed partial class CaptureReader : IDisposable
     private bool _stopped;         // nothing more will be delivered
     private bool _bigEndian;       // byte order of the current file / pcapng section
 
-    private CaptureReader(string path, Stream source, IAnomalySink anomalies, bool gzip, bool leaveOpen)
+    private CaptureReader(string path, Stream raw, Stream source, IAnomalySink anomalies, bool gzip, bool leaveOpen)
     {
         Path = path;
+        _raw = raw;
         _source = source;
         _anomalies = anomalies;
         _gzip = gzip;
         _leaveOpen = leaveOpen;
+        // A small uncompressed file gets a buffer of its own size: opening thousands of tiny captures stays cheap.
+        var size = InitialBufferBytes;
+        if (!gzip && raw.CanSeek)
+            size = (int)Math.Clamp(raw.Length - raw.Position + 1, 4096, InitialBufferBytes);
+        _buffer = new byte[size];
     }
 
     /// <summary>The path (or stream name) given to Open.</summary>
@@ -104,7 +111,7 @@ public sealed partial class CaptureReader : IDisposable
             stream.Position = start;
             var gzip = got == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
             Stream source = gzip ? new GZipStream(stream, CompressionMode.Decompress, leaveOpen) : stream;
-            var reader = new CaptureReader(name, source, anomalies, gzip, leaveOpen);
+            var reader = new CaptureReader(name, stream, source, anomalies, gzip, leaveOpen);
             try
             {
                 reader.ReadFileHeader();
@@ -241,6 +248,7 @@ public sealed partial class CaptureReader : IDisposable
             if (n <= 0)
             {
                 _endOfStream = true;
+                if (_gzip && !_gzipCorrupt) CheckGzipEnd();
                 return false;
             }
             _end += n;
@@ -269,6 +277,33 @@ public sealed partial class CaptureReader : IDisposable
             _gzipCorrupt |= name == CaptureAnomalies.GzipStreamCorrupt;
             _anomalies.Report(name, FramesRead + 1, _bufferOffset + _end, e.Message);
             return 0;
+        }
+    }
+
+    /// <summary>
+    /// GZipStream ends silently when the compressed file is cut short. The last member's trailer holds its
+    /// uncompressed size (ISIZE, mod 2^32): for a whole single-member file it equals the total decompressed size.
+    /// A different value that is also larger than the total cannot come from an earlier member either, so the
+    /// stream was cut. (A multi-member file cut exactly at a record boundary can escape this check.)
+    /// </summary>
+    private void CheckGzipEnd()
+    {
+        try
+        {
+            if (!_raw.CanSeek || _raw.Length < 18) return;
+            Span<byte> trailer = stackalloc byte[4];
+            _raw.Seek(-4, SeekOrigin.End);
+            if (ReadAtLeast(_raw, trailer) != 4) return;
+            var isize = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+            var total = _bufferOffset + _end;
+            if (isize == (uint)total || isize < total) return;
+            Truncated = true;
+            _anomalies.Report(CaptureAnomalies.GzipStreamTruncated, FramesRead + 1, total,
+                $"the compressed data ends before the gzip trailer ({total} bytes decompressed, trailer says {isize})");
+        }
+        catch (IOException e)
+        {
+            _anomalies.Report(CaptureAnomalies.CaptureReadError, FramesRead + 1, _bufferOffset + _end, e.Message);
         }
     }
 

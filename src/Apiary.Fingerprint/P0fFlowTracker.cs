@@ -43,6 +43,7 @@ public sealed class P0fFlowTracker
 
     private readonly P0fDatabase _db;
     private readonly FingerprintMode _mode;
+    private readonly SignatureTextCache _signatureTexts = new();
     private readonly Dictionary<FlowKey, Flow> _flows = [];
     private readonly LinkedList<Flow> _flowsByAge = [];
     private readonly Dictionary<HostKey, Host> _hosts = [];
@@ -187,7 +188,7 @@ public sealed class P0fFlowTracker
             Server = isSyn ? p.Destination : p.Source,
             ServerPort = isSyn ? p.DestinationPort : p.SourcePort,
             IpVersion = p.IpVersion,
-            RawSignature = RawSignature.Format(p, synMss),
+            RawSignature = RawSignature.Format(p, synMss, _signatureTexts),
             Match = m,
             Params = RawSignature.Params(m, p.Tos),
             Mtu = mtu,

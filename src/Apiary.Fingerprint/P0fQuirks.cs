@@ -48,7 +48,10 @@ public enum P0fQuirks : uint
 public static class P0fQuirkNames
 {
     /// <summary>(bit, token) in the order p0f writes them.</summary>
-    public static IReadOnlyList<(P0fQuirks Bit, string Token)> All { get; } =
+    public static IReadOnlyList<(P0fQuirks Bit, string Token)> All => Ordered;
+
+    /// <summary>The same as <see cref="All"/> as an array (iterated per packet without an enumerator).</summary>
+    internal static readonly (P0fQuirks Bit, string Token)[] Ordered =
     [
         (P0fQuirks.Df, "df"), (P0fQuirks.NonZeroId, "id+"), (P0fQuirks.ZeroId, "id-"), (P0fQuirks.Ecn, "ecn"),
         (P0fQuirks.NonZeroMbz, "0+"), (P0fQuirks.Flow, "flow"), (P0fQuirks.ZeroSeq, "seq-"), (P0fQuirks.NonZeroAck, "ack+"),

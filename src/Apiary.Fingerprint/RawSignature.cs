@@ -13,7 +13,13 @@ public static class RawSignature
     /// <summary>MSS that p0f-sendsyn uses; a SYN+ACK echoing it is written with a wildcard MSS.</summary>
     public const int SendSynMss = 1331;
 
-    public static string Format(in TcpPacketSignature p, int synMss)
+    public static string Format(in TcpPacketSignature p, int synMss) => Format(p, synMss, null);
+
+    /// <summary>
+    /// As <see cref="Format(in TcpPacketSignature, int)"/>, returning the cached string when the same signature was
+    /// written before (floods and scans repeat a handful of signatures: no string per packet).
+    /// </summary>
+    public static string Format(in TcpPacketSignature p, int synMss, SignatureTextCache? cache)
     {
         Span<char> buffer = stackalloc char[512];
         var w = new Writer(buffer);
@@ -58,7 +64,7 @@ public static class RawSignature
         }
         w.Char(':');
         var first = true;
-        foreach (var (bit, token) in P0fQuirkNames.All)
+        foreach (var (bit, token) in P0fQuirkNames.Ordered)
         {
             if ((p.Quirks & bit) == 0) continue;
             if (!first) w.Char(',');
@@ -67,12 +73,20 @@ public static class RawSignature
         }
         w.Char(':');
         w.Char(p.PayloadLength > 0 ? '+' : '0');
-        return w.ToString();
+        return cache is null ? w.ToString() : cache.Get(w.Written);
     }
 
     /// <summary>p0f's <c>params=</c>: generic, fuzzy, random_ttl, excess_dist, tos:0x.. or none.</summary>
     public static string Params(in TcpMatch m, byte tos)
     {
+        var sig = m.Signature;
+        if (tos == 0 && m.Distance <= TcpMatcher.MaxDistance && !m.Fuzzy)
+        {
+            // The common cases without building a list (this runs for every SYN).
+            if (sig is null || (!sig.Label.Generic && !sig.RandomTtl)) return "none";
+            if (!sig.RandomTtl) return "generic";
+            if (!sig.Label.Generic) return "random_ttl";
+        }
         var parts = new List<string>(4);
         if (m.Signature is not null)
         {
@@ -104,6 +118,31 @@ public static class RawSignature
             _length += written;
         }
 
+        public readonly ReadOnlySpan<char> Written => _buffer[.._length];
+
         public override readonly string ToString() => new(_buffer[.._length]);
+    }
+}
+
+/// <summary>
+/// Distinct raw signature texts seen so far, looked up by their characters so a repeated signature costs no
+/// allocation. Bounded: 4,096 distinct signatures (real captures show tens to hundreds); beyond that new texts
+/// are returned without being cached.
+/// </summary>
+public sealed class SignatureTextCache
+{
+    public const int MaxEntries = 4096;
+
+    private readonly HashSet<string> _texts = new(StringComparer.Ordinal);
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+    public SignatureTextCache() => _lookup = _texts.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    public string Get(ReadOnlySpan<char> text)
+    {
+        if (_lookup.TryGetValue(text, out var s)) return s;
+        s = new string(text);
+        if (_texts.Count < MaxEntries) _texts.Add(s);
+        return s;
     }
 }

@@ -1,3 +1,4 @@
+using Apiary.Core;
 using DuckDB.NET.Data;
 
 namespace Apiary.Store.DuckDb;
@@ -6,8 +7,14 @@ namespace Apiary.Store.DuckDb;
 /// The embedded default store: one DuckDB file. Extension autoinstall and autoload are off so that
 /// nothing ever tries the network. One process holds the write lock on the file.
 /// </summary>
-public sealed class DuckDbStore : IStore
+public sealed class DuckDbStore : IIngestStore
 {
+    /// <summary>
+    /// DuckDB's buffer-pool limit: the ingest's peak memory target is 1 GiB for the whole process, and DuckDB
+    /// spills to disk beyond this. Queries of the analyses fit in it at honeypot scale.
+    /// </summary>
+    public const string DefaultMemoryLimit = "512MB";
+
     private readonly DuckDBConnection _connection;
 
     public string Dialect => "duckdb";
@@ -23,31 +30,71 @@ public sealed class DuckDbStore : IStore
     }
 
     /// <summary>Opens (creating when absent) the store at <paramref name="path"/> and makes sure the schema exists.</summary>
-    public static DuckDbStore Open(string path, bool readOnly = false)
+    /// <param name="readOnly">Open without the write lock; the file must exist.</param>
+    /// <param name="memoryLimit">DuckDB memory_limit (e.g. "512MB").</param>
+    /// <param name="threads">DuckDB worker threads; 0 keeps DuckDB's default (one per core).</param>
+    public static DuckDbStore Open(string path, bool readOnly = false, string memoryLimit = DefaultMemoryLimit, int threads = 0)
     {
         var full = System.IO.Path.GetFullPath(path);
+        if (readOnly && !File.Exists(full))
+            throw new FileNotFoundException($"no store at {full}", full);
         var dir = System.IO.Path.GetDirectoryName(full);
-        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        if (!readOnly && !string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
         var cs = $"Data Source={full};autoinstall_known_extensions=false;autoload_known_extensions=false" + (readOnly ? ";ACCESS_MODE=READ_ONLY" : "");
         var connection = new DuckDBConnection(cs);
-        connection.Open();
+        try
+        {
+            connection.Open();
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
         var store = new DuckDbStore(full, connection);
-        if (!readOnly)
-            foreach (var ddl in Schema.All) store.Execute(ddl);
+        try
+        {
+            store.Execute($"SET memory_limit = '{memoryLimit.Replace("'", "", StringComparison.Ordinal)}'");
+            if (threads > 0) store.Execute($"SET threads = {threads}");
+            if (!readOnly)
+                foreach (var ddl in Schema.All) store.Execute(ddl);
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
         return store;
     }
 
-    public void Execute(string sql)
+    /// <summary>
+    /// Another connection to the same database (DuckDB.NET shares one database instance per file within a
+    /// process), with the same settings; the caller disposes it.
+    /// </summary>
+    internal DuckDBConnection OpenSiblingConnection()
     {
-        using var cmd = _connection.CreateCommand();
+        var connection = new DuckDBConnection(_connection.ConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    public void Execute(string sql) => Execute(_connection, sql);
+
+    public QueryResult Query(string sql) => Query(_connection, sql);
+
+    internal static void Execute(DuckDBConnection connection, string sql, params object?[] parameters)
+    {
+        using var cmd = connection.CreateCommand();
         cmd.CommandText = sql;
+        foreach (var p in parameters) cmd.Parameters.Add(new DuckDBParameter(p ?? DBNull.Value));
         cmd.ExecuteNonQuery();
     }
 
-    public QueryResult Query(string sql)
+    internal static QueryResult Query(DuckDBConnection connection, string sql, params object?[] parameters)
     {
-        using var cmd = _connection.CreateCommand();
+        using var cmd = connection.CreateCommand();
         cmd.CommandText = sql;
+        foreach (var p in parameters) cmd.Parameters.Add(new DuckDBParameter(p ?? DBNull.Value));
         using var reader = cmd.ExecuteReader();
         var columns = new string[reader.FieldCount];
         for (var i = 0; i < columns.Length; i++) columns[i] = reader.GetName(i);
@@ -60,6 +107,87 @@ public sealed class DuckDbStore : IStore
         }
         return new QueryResult(columns, rows);
     }
+
+    /// <summary>
+    /// Every table that holds per-file rows: each base table of the main schema with a <c>file_id</c> column,
+    /// except capture_files itself. Tables added later by other components (fingerprints, ...) are found here
+    /// without being registered anywhere.
+    /// </summary>
+    public IReadOnlyList<string> PerFileTables()
+    {
+        var r = Query("""
+            SELECT c.table_name FROM information_schema.columns c
+            JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+            WHERE c.column_name = 'file_id' AND c.table_schema = 'main' AND t.table_type = 'BASE TABLE'
+              AND c.table_name <> 'capture_files'
+            ORDER BY c.table_name
+            """);
+        return r.Rows.Select(row => (string)row[0]!).ToList();
+    }
+
+    public IReadOnlyList<StoredCaptureFile> RemoveInterruptedFiles()
+    {
+        var r = Query("SELECT file_id, sha256, path, status, packets FROM capture_files WHERE status <> 'complete' ORDER BY file_id");
+        var files = r.Rows.Select(ToStoredFile).ToList();
+        if (files.Count == 0) return files;
+        var ids = string.Join(",", files.Select(f => f.FileId));
+        Execute("BEGIN TRANSACTION");
+        try
+        {
+            foreach (var table in PerFileTables())
+                Execute($"DELETE FROM \"{table}\" WHERE file_id IN ({ids})");
+            Execute($"DELETE FROM capture_files WHERE file_id IN ({ids})");
+            Execute("COMMIT");
+        }
+        catch
+        {
+            Execute("ROLLBACK");
+            throw;
+        }
+        return files;
+    }
+
+    public StoredCaptureFile? FindFile(string sha256)
+    {
+        var r = Query(_connection, "SELECT file_id, sha256, path, status, packets FROM capture_files WHERE sha256 = ?", sha256);
+        return r.Rows.Count == 0 ? null : ToStoredFile(r.Rows[0]);
+    }
+
+    private static StoredCaptureFile ToStoredFile(object?[] row) =>
+        new(Convert.ToInt32(row[0], System.Globalization.CultureInfo.InvariantCulture), (string)row[1]!, (string)row[2]!, (string)row[3]!,
+            row[4] is null ? null : Convert.ToInt64(row[4], System.Globalization.CultureInfo.InvariantCulture));
+
+    public int RegisterLoading(string sha256, string path, string sensor, long bytes)
+    {
+        var r = Query(_connection, """
+            INSERT INTO capture_files (file_id, sha256, path, sensor, bytes, status)
+            SELECT coalesce(max(file_id), 0) + 1, ?, ?, ?, ?, 'loading' FROM capture_files
+            RETURNING file_id
+            """, sha256, path, sensor, bytes);
+        return Convert.ToInt32(r.Rows[0][0], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public IFileLoad BeginLoad(int fileId, int lanes) => new DuckDbFileLoad(this, fileId, lanes);
+
+    public void RemoveFile(int fileId)
+    {
+        Execute("BEGIN TRANSACTION");
+        try
+        {
+            foreach (var table in PerFileTables())
+                Execute($"DELETE FROM \"{table}\" WHERE file_id = {fileId}");
+            Execute($"DELETE FROM capture_files WHERE file_id = {fileId}");
+            Execute("COMMIT");
+        }
+        catch
+        {
+            Execute("ROLLBACK");
+            throw;
+        }
+    }
+
+    /// <summary>Writes everything to the database file and truncates the write-ahead log.</summary>
+    public void Checkpoint() => Execute("CHECKPOINT");
 
     public void Dispose() => _connection.Dispose();
 }

@@ -84,5 +84,32 @@ public static class Schema
         )
         """;
 
-    public static IReadOnlyList<string> All { get; } = [CaptureFiles, Packets, Anomalies, AnomalyCounts];
+    /// <summary>Passive OS fingerprints (p0f v3) of TCP SYNs and SYN+ACKs; see docs/enrichment.md.</summary>
+    public const string Fingerprints = """
+        CREATE TABLE IF NOT EXISTS fingerprints (
+            file_id INTEGER NOT NULL,
+            frame BIGINT NOT NULL,
+            ts TIMESTAMP NOT NULL,
+            src VARCHAR NOT NULL,
+            dst VARCHAR NOT NULL,
+            sport USMALLINT NOT NULL,
+            dport USMALLINT NOT NULL,
+            direction VARCHAR NOT NULL,
+            raw_sig VARCHAR NOT NULL,
+            label_type VARCHAR,
+            os_class VARCHAR,
+            os_name VARCHAR,
+            os_flavor VARCHAR,
+            is_app BOOLEAN NOT NULL,
+            fuzzy BOOLEAN NOT NULL,
+            dist INTEGER NOT NULL,
+            params VARCHAR NOT NULL,
+            mtu INTEGER,
+            link VARCHAR,
+            stray BOOLEAN NOT NULL,
+            fp_db VARCHAR NOT NULL
+        )
+        """;
+
+    public static IReadOnlyList<string> All { get; } = [CaptureFiles, Packets, Anomalies, AnomalyCounts, Fingerprints];
 }

@@ -60,6 +60,7 @@ public sealed class SharedCaptureTests
     /// <summary>Parses tshark's "1240198108.374595000" exactly (a double would lose the nanoseconds).</summary>
     internal static long ParseEpochNs(string text)
     {
+        if (text.Length == 0) return long.MinValue; // tshark prints nothing for a frame without a timestamp
         var dot = text.IndexOf('.', StringComparison.Ordinal);
         if (dot < 0) return long.Parse(text, CultureInfo.InvariantCulture) * 1_000_000_000L;
         var seconds = long.Parse(text.AsSpan(0, dot), CultureInfo.InvariantCulture);

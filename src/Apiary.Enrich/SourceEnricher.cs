@@ -1,0 +1,50 @@
+using Apiary.Core;
+
+namespace Apiary.Enrich;
+
+/// <summary>
+/// Answers country (two opinions) and AS for addresses, with a per-address cache. Not thread-safe (the cache);
+/// use one per thread.
+/// </summary>
+public sealed class SourceEnricher
+{
+    /// <summary>
+    /// Cache bound: 262,144 addresses (about 25 MB). Honeypot runs see far fewer distinct sources per batch, so
+    /// repeated addresses (the same attacker in many files) hit; when full the cache is cleared and refills,
+    /// which keeps memory bounded on a scan of millions of distinct addresses at the cost of a few misses.
+    /// </summary>
+    public const int CacheCapacity = 262_144;
+
+    private readonly EnrichmentDatabases _databases;
+    private readonly Dictionary<IpAddress128, SourceEnrichment> _cache = [];
+
+    public long CacheHits { get; private set; }
+    public long Lookups { get; private set; }
+
+    public SourceEnricher(EnrichmentDatabases databases) => _databases = databases;
+
+    public EnrichmentDatabases Databases => _databases;
+
+    public SourceEnrichment Enrich(IpAddress128 address)
+    {
+        Lookups++;
+        if (_cache.TryGetValue(address, out var cached)) { CacheHits++; return cached; }
+        var result = LookupUncached(address);
+        if (_cache.Count >= CacheCapacity) _cache.Clear();
+        _cache[address] = result;
+        return result;
+    }
+
+    private SourceEnrichment LookupUncached(IpAddress128 address)
+    {
+        string? country = null, country2 = null;
+        if (_databases.Country != null || _databases.Country2 != null)
+        {
+            var ip = address.ToIPAddress();
+            country = _databases.Country?.Lookup(ip);
+            country2 = _databases.Country2?.Lookup(ip);
+        }
+        var asn = _databases.Asn?.Lookup(address);
+        return new SourceEnrichment(country, country2, asn?.Number, asn?.Organisation);
+    }
+}

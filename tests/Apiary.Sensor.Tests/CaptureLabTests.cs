@@ -1,0 +1,105 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Apiary.Sensor.Tests.Lab;
+using Apiary.TestSupport;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Apiary.Sensor.Tests;
+
+/// <summary>The sensor's own capture: complete (same frames as a tcpdump beside it), listed with sha256, judged by p0f.</summary>
+public sealed class CaptureLabTests(ITestOutputHelper output)
+{
+    private const string XpHost = """
+        [[host]]
+        name = "xp"
+        address = "192.0.2.13"
+        personality = "windows-2000-xp"
+        tcp = { 80 = "http", 139 = "netbios-ssn", 445 = "smb" }
+        http_root = "/nonexistent-replaced"
+        """;
+
+    [Fact]
+    public void Capture_matches_tcpdump_is_listed_with_sha256_and_p0f_labels_the_synacks()
+    {
+        if (!SensorLab.Available(out var why)) { output.WriteLine("skipped: " + why); return; }
+        if (!ExternalTool.Require("tcpdump") || !ExternalTool.Require("p0f") || !ExternalTool.Require("nmap")) return;
+        using var lab = new SensorLab("c");
+        var www = Path.Combine(SharedData.RepoRoot, "examples", "sensor-paper", "www");
+        lab.StartSensor(lab.PaperConfig(extraHosts: XpHost.Replace("/nonexistent-replaced", www, StringComparison.Ordinal)));
+        var beside = Path.Combine(lab.Dir, "beside.pcap");
+        var filter = "arp or (ip and (host 192.0.2.10 or host 192.0.2.11 or host 192.0.2.12 or host 192.0.2.13))";
+        var tcpdump = lab.Background(lab.SensorNs, "tcpdump", "-i", "eth0", "-s", "0", "-B", "32768", "-U", "-w", beside, filter);
+        Thread.Sleep(1500); // tcpdump is listening once its file exists
+        try
+        {
+            lab.Client("nmap", ["-sS", "-n", "-Pn", "-p", "1-200,445", "192.0.2.10", "192.0.2.11", "192.0.2.12"], 120);
+            lab.Client("curl", ["-s", "-m", "10", "http://192.0.2.13/"], 20);
+            lab.Client("nc", ["-w", "2", "192.0.2.12", "22"], 10, stdin: "");
+            lab.Client("lftp", ["-c", "set net:timeout 5; set net:max-retries 2; open -u anonymous,x@y 192.0.2.11; ls; quit"], 30);
+            Thread.Sleep(1500); // let the last retransmissions and FINs settle before both captures stop
+        }
+        finally
+        {
+            SensorLab.Interrupt(tcpdump);
+            lab.StopSensor();
+        }
+        output.WriteLine(lab.SensorOutput);
+
+        // Every closed file is in the manifest with the right sha256.
+        var pcaps = Directory.GetFiles(lab.CaptureDir, "*.pcap").Order(StringComparer.Ordinal).ToList();
+        Assert.NotEmpty(pcaps);
+        Assert.Empty(Directory.GetFiles(lab.CaptureDir, "*.part"));
+        var manifest = File.ReadAllLines(Path.Combine(lab.CaptureDir, "manifest.jsonl"))
+            .Select(l => JsonDocument.Parse(l).RootElement).ToDictionary(e => e.GetProperty("file").GetString()!, e => e.GetProperty("sha256").GetString()!);
+        foreach (var p in pcaps)
+        {
+            using var s = File.OpenRead(p);
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(s)), manifest[Path.GetFileName(p)]);
+        }
+
+        // Same frames as tcpdump beside it (order and timestamps aside).
+        var ours = PcapFrames.Read(pcaps);
+        var theirs = PcapFrames.Read([beside]);
+        output.WriteLine($"sensor capture: {ours.Count} frames, tcpdump beside it: {theirs.Count} frames");
+        Assert.True(ours.Count > 500, $"only {ours.Count} frames captured");
+        var diff = PcapFrames.Difference(ours, theirs);
+        Assert.True(diff.Count == 0, $"{diff.Count} frame digests differ (+ = only in the sensor's capture): " +
+                                     string.Join(", ", diff.Take(10).Select(kv => $"{kv.Key[..12]}:{kv.Value:+#;-#}")));
+
+        // p0f (Debian) on the sensor's own capture names the configured OS where it has a SYN+ACK signature.
+        var p0f = ExternalTool.Run("p0f", ["-r", pcaps[^1]], TimeSpan.FromSeconds(60)).StdOut
+                  + string.Concat(pcaps.SkipLast(1).Select(p => ExternalTool.Run("p0f", ["-r", p], TimeSpan.FromSeconds(60)).StdOut));
+        string SynAckLabel(string addr)
+        {
+            // p0f blocks: ".-[ client/port -> server/port (syn+ack) ]-" then "| os = ..." for the server.
+            var lines = p0f.Split('\n');
+            for (var i = 0; i < lines.Length; i++)
+            {
+                if (!lines[i].Contains($"-> {addr}/", StringComparison.Ordinal) || !lines[i].Contains("(syn+ack)", StringComparison.Ordinal)) continue;
+                return lines.Skip(i + 1).Take(6).FirstOrDefault(l => l.StartsWith("| os", StringComparison.Ordinal)) ?? "";
+            }
+            return "";
+        }
+        output.WriteLine("p0f 192.0.2.12 (linux-2.4): " + SynAckLabel("192.0.2.12"));
+        output.WriteLine("p0f 192.0.2.13 (windows-2000-xp): " + SynAckLabel("192.0.2.13"));
+        Assert.Contains("Linux 2.4", SynAckLabel("192.0.2.12"), StringComparison.Ordinal);
+        Assert.Contains("Windows XP", SynAckLabel("192.0.2.13"), StringComparison.Ordinal);
+
+        // The rotated captures ingest with `apiary ingest`, and the store shows the scan the test ran (201 ports on mach0).
+        var db = Path.Combine(lab.Dir, "store.duckdb");
+        var ingest = ExternalTool.Run("dotnet", [SensorLab.CliDll(), "ingest", lab.CaptureDir, "--db", db, "--sensor", "lab"], TimeSpan.FromMinutes(2));
+        output.WriteLine(ingest.StdOut + ingest.StdErr);
+        Assert.Equal(0, ingest.ExitCode);
+        var q = ExternalTool.Run("dotnet", [SensorLab.CliDll(), "query", "--db", db, "--format", "Csv",
+            "select count(distinct dport) from packets where dst = '192.0.2.10' and src = '192.0.2.100' and tcp_flags = 2"], TimeSpan.FromMinutes(1));
+        output.WriteLine(q.StdOut + q.StdErr);
+        Assert.Equal(0, q.ExitCode);
+        Assert.Equal("201", q.StdOut.Trim().Split('\n')[^1].Trim());
+
+        // The service log recorded the FTP commands and the banner connections.
+        var log = File.ReadAllText(Path.Combine(lab.CaptureDir, "services.jsonl"));
+        Assert.Contains("\"service\":\"ftp\"", log, StringComparison.Ordinal);
+        Assert.Contains("\"service\":\"ssh\"", log, StringComparison.Ordinal);
+    }
+}
