@@ -22,6 +22,8 @@ public static class IngestCommand
         var sensor = new Option<string>("--sensor") { Description = "Platform (sensor site) name stored with each file", DefaultValueFactory = _ => "default" };
         var batchSize = new Option<int>("--batch-size") { Description = "Rows per batch between decoder and loader", DefaultValueFactory = _ => IngestOptions.DefaultBatchSize };
         var lanes = new Option<int>("--lanes") { Description = "Parallel loader connections per file (default: one per core)", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
+        var fpDb = new Option<string>("--fp-db") { Description = "p0f v3 fingerprint database for the fingerprints table", DefaultValueFactory = _ => Apiary.Fingerprint.P0fDatabaseLoader.DefaultPath };
+        var noFingerprints = new Option<bool>("--no-fingerprints") { Description = "Do not fill the fingerprints table (passive OS fingerprints)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Diagnostic: read and decode on one thread, store nothing, print the rate", Hidden = true };
 
         var command = new Command("ingest", "Read, decode and store capture files (pcap, pcapng, gzip); files already stored are skipped");
@@ -30,6 +32,8 @@ public static class IngestCommand
         command.Options.Add(sensor);
         command.Options.Add(batchSize);
         command.Options.Add(lanes);
+        command.Options.Add(fpDb);
+        command.Options.Add(noFingerprints);
         command.Options.Add(dryRun);
         command.SetAction(parse =>
         {
@@ -55,7 +59,8 @@ public static class IngestCommand
                 var code = parse.GetValue(dryRun)
                     ? DryRun(inputs, cancel.Token)
                     : Ingest(inputs, StoreLocation.Resolve(parse.GetValue(db)), parse.GetValue(sensor) ?? "default",
-                        parse.GetValue(batchSize), parse.GetValue(lanes), cancel.Token);
+                        parse.GetValue(batchSize), parse.GetValue(lanes), cancel.Token,
+                        parse.GetValue(noFingerprints) ? null : parse.GetValue(fpDb));
                 return missing.Count > 0 && code == 0 ? 1 : code;
             }
             finally
@@ -66,8 +71,25 @@ public static class IngestCommand
         return command;
     }
 
-    private static int Ingest(List<IngestInput> inputs, string dbPath, string sensor, int batchSize, int lanes, CancellationToken cancellation)
+    private static int Ingest(List<IngestInput> inputs, string dbPath, string sensor, int batchSize, int lanes, CancellationToken cancellation,
+        string? fingerprintDb = null)
     {
+        // Passive OS fingerprints (docs/enrichment.md): one observer fills the fingerprints table per file.
+        Apiary.Fingerprint.P0fDatabase? p0f = null;
+        if (fingerprintDb is not null)
+        {
+            try
+            {
+                p0f = Apiary.Fingerprint.P0fDatabase.Load(fingerprintDb);
+            }
+            catch (Apiary.Fingerprint.FingerprintDatabaseException e)
+            {
+                Console.Error.WriteLine($"apiary ingest: {e.Message} (use --fp-db PATH or --no-fingerprints)");
+                return 2;
+            }
+        }
+        using var fingerprints = p0f is null ? null : new FingerprintObserver(p0f);
+        IPacketObserver[] observers = fingerprints is null ? [] : [fingerprints];
         DuckDbStore store;
         try
         {
@@ -85,7 +107,7 @@ public static class IngestCommand
             try
             {
                 result = IngestProgressView.Run(progress =>
-                    new IngestPipeline(store, options, PacketDecoder.Decode, observers: [], progress).Run(inputs, cancellation));
+                    new IngestPipeline(store, options, PacketDecoder.Decode, observers: observers, progress).Run(inputs, cancellation));
                 store.Checkpoint();
             }
             catch (IngestStoreException e)
