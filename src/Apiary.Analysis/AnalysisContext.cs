@@ -59,6 +59,23 @@ public sealed class AnalysisContext
         return string.Join(" AND ", parts);
     }
 
+    /// <summary>
+    /// With declared capture periods, only packets inside them are analysed (rates divide by those hours); packets
+    /// outside are counted by the data-quality analysis. Platforms without periods keep every packet.
+    /// </summary>
+    private string InsideCapturePeriods()
+    {
+        if (Testbed is null) return "";
+        var terms = new List<string>();
+        foreach (var pl in Testbed.Platforms)
+        {
+            if (pl.CapturePeriods.Count == 0) { terms.Add($"f.sensor = {SqlDialect.Literal(pl.Name)}"); continue; }
+            foreach (var c in pl.CapturePeriods)
+                terms.Add($"(f.sensor = {SqlDialect.Literal(pl.Name)}{(c.From is null ? "" : " AND p.ts >= " + SqlDialect.Timestamp(c.From))}{(c.To is null ? "" : " AND p.ts < " + SqlDialect.Timestamp(c.To))})");
+        }
+        return terms.Count == 0 ? "" : "AND (" + string.Join(" OR ", terms) + ")";
+    }
+
     /// <summary>Builds a_packets and a_sources (idempotent within a context).</summary>
     public void Prepare()
     {
@@ -93,7 +110,7 @@ public sealed class AnalysisContext
             FROM packets p
             JOIN capture_files f ON f.file_id = p.file_id
             {joins}
-            WHERE {FilterCondition()} AND p.src IS NOT NULL {(withTestbed ? "AND s.address IS NULL" : "")}
+            WHERE {FilterCondition()} AND p.src IS NOT NULL {(withTestbed ? "AND s.address IS NULL" : "")} {InsideCapturePeriods()}
             """;
         Store.Execute(Sql.CreateTempTableAs("a_packets", select));
 

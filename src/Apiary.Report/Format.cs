@@ -42,7 +42,9 @@ public static class Format
     public static string Number(double v, int decimals)
     {
         if (!double.IsFinite(v)) return "–";
-        if (v != 0 && Math.Abs(v) < Math.Pow(10, -decimals)) return v.ToString("0.###e+0", Inv);
+        // Small but non-zero values keep two significant digits (0.0016) instead of rounding to 0.
+        if (v != 0 && Math.Abs(v) < Math.Pow(10, -decimals))
+            return Math.Abs(v) < 1e-6 ? v.ToString("0.#e+0", Inv) : v.ToString("0." + new string('#', Math.Min(8, 1 - (int)Math.Floor(Math.Log10(Math.Abs(v))))), Inv);
         return v.ToString("#,0." + new string('#', decimals), Inv);
     }
 

@@ -19,7 +19,9 @@ public static class HtmlReport
 
     public static string Render(ReportData data)
     {
-        var palette = new Palette();
+        // Targets get the first colours, in inventory order, in every chart.
+        var multi = data.Provenance.Platforms.Count > 1;
+        var palette = new Palette().Reserve(data.Provenance.Platforms.SelectMany(p => p.Targets.Select(t => multi ? p.Name + "/" + t.Name : t.Name)));
         var results = data.Results.ToDictionary(r => r.Name, StringComparer.Ordinal);
         var sb = new StringBuilder(256 * 1024);
         sb.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">");

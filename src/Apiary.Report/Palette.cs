@@ -12,6 +12,13 @@ public sealed class Palette
     public const string Single = "#4e79a7";
     public const string Other = "#bab0ac";
 
+    /// <summary>Gives the first colours to these names (the testbed's targets, in inventory order).</summary>
+    public Palette Reserve(IEnumerable<string> names)
+    {
+        foreach (var n in names) For(n);
+        return this;
+    }
+
     public string For(string series)
     {
         if (series is "other" or "??" or "unknown" or "no fingerprint") return Other;

@@ -326,6 +326,15 @@ public sealed class AnalysesOnFixtureTests : IDisposable
     }
 
     [Fact]
+    public void PacketsOutsideTheDeclaredCapturePeriods_AreNotAnalysed_ButCounted()
+    {
+        _fixture.Store.Execute($"INSERT INTO packets (file_id, frame, ts, src, dst, proto, sport, dport, tcp_flags) VALUES (1, 100, TIMESTAMP '2003-07-20 10:00:00', '203.0.113.9', '{M0}', 6, 1, 80, 2)");
+        Assert.Equal(21, F(Run(new TotalsAnalysis()), "packets"));
+        Assert.Equal(2, F(Run(new DataQualityAnalysis()), "packets_outside_capture_periods"));
+        Assert.Equal(22, F(Run(new TotalsAnalysis(), testbed: false), "packets") - 2); // without a testbed: every IP packet
+    }
+
+    [Fact]
     public void EveryAnalysisRunsOnTheFixture()
     {
         var ctx = new AnalysisContext(_fixture.Store, PaperFixture.Inventory());
