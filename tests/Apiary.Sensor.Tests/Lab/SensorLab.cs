@@ -145,13 +145,20 @@ public sealed class SensorLab : IDisposable
             TimeSpan.FromSeconds(timeoutSeconds + 10), stdin);
 
     /// <summary>Starts a background program in a namespace (tcpdump, hping3); the caller stops it.</summary>
-    public Process Background(string ns, string file, params string[] args)
+    public Process Background(string ns, string file, params string[] args) => Background(ns, file, null, args);
+
+    /// <summary>Starts a program in a namespace; its standard error lines are appended to <paramref name="stderr"/> when given.</summary>
+    public Process Background(string ns, string file, System.Text.StringBuilder? stderr, params string[] args)
     {
         var psi = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { "netns", "exec", ns, file }.Concat(args)) psi.ArgumentList.Add(a);
         var p = Process.Start(psi)!;
         p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
+        p.ErrorDataReceived += (_, e) =>
+        {
+            if (stderr == null || e.Data == null) return;
+            lock (stderr) stderr.AppendLine(e.Data);
+        };
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
         return p;
