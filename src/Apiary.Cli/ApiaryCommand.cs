@@ -8,6 +8,7 @@ public static class ApiaryCommand
     public static RootCommand Build()
     {
         var root = new RootCommand("Apiary: honeypot captures in, measured attack processes out.");
+        root.Subcommands.Add(Commands.DemoCommand.Create());
         root.Subcommands.Add(Commands.IngestCommand.Create());
         root.Subcommands.Add(Commands.QueryCommand.Create());
         root.Subcommands.Add(Commands.FingerprintCommand.Create());

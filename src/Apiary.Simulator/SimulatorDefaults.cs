@@ -18,11 +18,17 @@ public static class SimulatorDefaults
         Path.Combine(ApiaryPaths.DataPackages, "@ip-location-db", "iptoasn-country-mmdb", "iptoasn-country.mmdb");
 
     /// <summary>examples/testbed-paper.toml, embedded at build time (used when no inventory is given).</summary>
-    public static TestbedInventory PaperTestbed()
+    public static TestbedInventory PaperTestbed() => TestbedLoader.Parse(PaperTestbedText(), PaperTestbedName);
+
+    /// <summary>How the built-in inventory is named in messages and provenance.</summary>
+    public const string PaperTestbedName = "examples/testbed-paper.toml (built in)";
+
+    /// <summary>The text of examples/testbed-paper.toml as built in (stored with the analyses for provenance).</summary>
+    public static string PaperTestbedText()
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("testbed-paper.toml")
             ?? throw new InvalidOperationException("embedded testbed-paper.toml is missing from the build");
         using var reader = new StreamReader(stream);
-        return TestbedLoader.Parse(reader.ReadToEnd(), "examples/testbed-paper.toml (built in)");
+        return reader.ReadToEnd();
     }
 }

@@ -46,13 +46,13 @@ public static class EnrichCommand
     /// After <c>apiary ingest</c>: enrich the new sources with the installed default databases (once per run, not
     /// per file: an address seen in many files is looked up once). Missing databases: skipped with a note.
     /// </summary>
-    public static int AfterIngest(Apiary.Store.IStore store)
+    public static int AfterIngest(Apiary.Store.IStore store, bool quiet = false)
     {
         try
         {
             using var dbs = EnrichmentDatabases.Open(new EnrichmentOptions());
             var update = SourcesUpdater.Update(store, dbs);
-            foreach (var note in update.Notes) Console.WriteLine($"enrich: {note}");
+            if (!quiet) foreach (var note in update.Notes) Console.WriteLine($"enrich: {note}");
             Console.WriteLine($"enrich: sources has {update.SourceRows} row(s) (platform, address)");
             return 0;
         }

@@ -71,8 +71,9 @@ public static class IngestCommand
         return command;
     }
 
-    private static int Ingest(List<IngestInput> inputs, string dbPath, string sensor, int batchSize, int lanes, CancellationToken cancellation,
-        string? fingerprintDb = null)
+    /// <summary>Ingests, then enriches the new sources. <paramref name="quiet"/>: only failures and the summary are printed (demo).</summary>
+    internal static int Ingest(List<IngestInput> inputs, string dbPath, string sensor, int batchSize, int lanes, CancellationToken cancellation,
+        string? fingerprintDb = null, bool quiet = false)
     {
         // Passive OS fingerprints (docs/enrichment.md): one observer fills the fingerprints table per file.
         Apiary.Fingerprint.P0fDatabase? p0f = null;
@@ -106,8 +107,9 @@ public static class IngestCommand
             IngestResult result;
             try
             {
-                result = IngestProgressView.Run(progress =>
-                    new IngestPipeline(store, options, PacketDecoder.Decode, observers: observers, progress).Run(inputs, cancellation));
+                Func<IIngestProgress, IngestResult> run = progress =>
+                    new IngestPipeline(store, options, PacketDecoder.Decode, observers: observers, progress).Run(inputs, cancellation);
+                result = quiet ? run(IngestProgressView.FailuresOnly) : IngestProgressView.Run(run);
                 store.Checkpoint();
             }
             catch (IngestStoreException e)
@@ -116,7 +118,7 @@ public static class IngestCommand
                 return 1;
             }
             PrintSummary(result, dbPath);
-            var enrichCode = result.Ingested > 0 ? EnrichCommand.AfterIngest(store) : 0;
+            var enrichCode = result.Ingested > 0 ? EnrichCommand.AfterIngest(store, quiet) : 0;
             return result.ExitCode != 0 ? result.ExitCode : enrichCode;
         }
     }

@@ -20,6 +20,20 @@ public static class IngestProgressView
         return result!;
     }
 
+    /// <summary>Prints failures only (stderr); used where the caller prints its own summary (apiary demo).</summary>
+    public static IIngestProgress FailuresOnly { get; } = new FailuresOnlyProgress();
+
+    private sealed class FailuresOnlyProgress : IIngestProgress
+    {
+        public void FileStarted(string path, long bytes) { }
+        public void FileAdvanced(string path, long bytesRead, long packets) { }
+        public void FileFinished(IngestFileOutcome outcome)
+        {
+            if (outcome.Status == IngestFileStatus.Failed) Console.Error.WriteLine("error: " + Describe(outcome));
+        }
+        public void Notice(string message) => Console.Error.WriteLine(message);
+    }
+
     private static string Describe(IngestFileOutcome o) => o.Status switch
     {
         IngestFileStatus.Ingested => string.Create(CultureInfo.InvariantCulture,
