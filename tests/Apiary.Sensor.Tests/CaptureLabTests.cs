@@ -127,6 +127,10 @@ public sealed class CaptureLabTests(ITestOutputHelper output)
         // Everything to or from the virtual IPv6 address, and neighbour solicitations whose target is it.
         var filter = "ip6 host 2001:db8::15 or (icmp6 and ip6[40] == 135 and ip6[48:4] == 0x20010db8 and ip6[52:4] == 0 and ip6[56:4] == 0 and ip6[60:4] == 0x15)";
         var tcpdump = lab.Background(lab.SensorNs, "tcpdump", "-i", "eth0", "-s", "0", "-B", "32768", "-U", "-w", beside, filter);
+        // And on the far side, everything: no frame may come from the sensor interface's own MAC (management silence).
+        var farSide = Path.Combine(lab.Dir, "far6.pcap");
+        var far = lab.Background(lab.ClientNs, "tcpdump", "-i", "eth0", "-s", "0", "-U", "-w", farSide);
+        var sensorMac = ExternalTool.Run("ip", ["netns", "exec", lab.SensorNs, "cat", "/sys/class/net/eth0/address"]).StdOut.Trim().Replace(":", "", StringComparison.Ordinal);
         Thread.Sleep(1500);
         try
         {
@@ -143,8 +147,12 @@ public sealed class CaptureLabTests(ITestOutputHelper output)
             lab.StopSensor();
             Thread.Sleep(500);
             SensorLab.Interrupt(tcpdump);
+            SensorLab.Interrupt(far);
         }
         output.WriteLine(lab.SensorOutput);
+        var farFrames = PcapFrames.Read([farSide]);
+        Assert.True(farFrames.Count > 600);
+        Assert.DoesNotContain(farFrames, f => Convert.ToHexStringLower(f.Data.AsSpan(6, 6)) == sensorMac);
         var pcaps = Directory.GetFiles(lab.CaptureDir, "*.pcap");
         var ours = PcapFrames.Read(pcaps).Where(f => f.Data.Length > 13 && f.Data[12] == 0x86 && f.Data[13] == 0xDD).ToList();
         var theirs = PcapFrames.Read([beside]);
