@@ -89,26 +89,14 @@ public static class DemoCommand
         // 2. Ingest (with p0f fingerprints) and 3. enrich the new sources (country, AS).
         step.Restart();
         var inputs = simulated.Files.Select(f => new IngestInput(f, Explicit: true)).ToList();
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            if (cancel.IsCancellationRequested) return;
-            e.Cancel = true;
-            cancel.Cancel();
-            Console.Error.WriteLine("apiary demo: cancelling; run it again to finish where it stopped");
-        };
-        Console.CancelKeyPress += onCancel;
         int code;
-        try
+        using (var cancel = new CtrlCCancellation("apiary demo: cancelling; run it again to finish where it stopped"))
         {
             code = IngestCommand.Ingest(inputs, dbPath, Platform, IngestOptions.DefaultBatchSize, Math.Max(1, Environment.ProcessorCount),
                 cancel.Token, Apiary.Fingerprint.P0fDatabaseLoader.DefaultPath, quiet: true);
+            if (code == 0 && cancel.Requested) code = 130;
         }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
-        if (code != 0 || cancel.IsCancellationRequested) return code != 0 ? code : 130;
+        if (code != 0) return code;
         Console.WriteLine(string.Create(inv, $"2/4 ingested, fingerprinted and 3/4 enriched in {step.Elapsed.TotalSeconds:F1} s -> {dbPath}"));
 
         // 4. Every analysis, then the report.
