@@ -1,3 +1,5 @@
+using Apiary.Core;
+
 namespace Apiary.Sensor.Safety;
 
 /// <summary>
@@ -16,7 +18,7 @@ public sealed class EgressLimiter
 
     private readonly double _globalRate, _remoteRate, _globalBurst, _remoteBurst;
     private readonly int _maxRemotes;
-    private readonly Dictionary<uint, Bucket> _remotes = new();
+    private readonly Dictionary<IpAddress128, Bucket> _remotes = new();
     private Bucket _global, _overflow;
 
     public long Allowed { get; private set; }
@@ -36,8 +38,11 @@ public sealed class EgressLimiter
 
     public int TrackedRemotes => _remotes.Count;
 
+    /// <summary>IPv4 shorthand for <see cref="TryTake(IpAddress128, long)"/>.</summary>
+    public bool TryTake(uint remote, long nowTicks) => TryTake(IpAddress128.FromV4(remote), nowTicks);
+
     /// <summary>Takes one token from the overall bucket and the remote's bucket; false = do not send.</summary>
-    public bool TryTake(uint remote, long nowTicks)
+    public bool TryTake(IpAddress128 remote, long nowTicks)
     {
         Refill(ref _global, _globalRate, _globalBurst, nowTicks);
         if (_global.Tokens < 1) { Denied++; return false; }
