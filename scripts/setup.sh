@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 mode="${1:-test}"
 
 runtime_pkgs=(libpcap0.8 p0f fonts-dejavu-core nodejs npm)
-test_pkgs=(tshark tcpdump nmap mmdb-bin iproute2 hping3 curl lftp ftp smbclient samba-common-bin netcat-openbsd chromium python3 procps time)
+test_pkgs=(tshark tcpdump nmap mmdb-bin iproute2 iputils-ping hping3 curl lftp ftp smbclient samba-common-bin netcat-openbsd chromium python3 procps time)
 pkgs=("${runtime_pkgs[@]}")
 [ "$mode" = "test" ] && pkgs+=("${test_pkgs[@]}")
 

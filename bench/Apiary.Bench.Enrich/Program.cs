@@ -5,18 +5,25 @@ using Apiary.Enrich;
 
 // Times bulk enrichment: N distinct addresses (half IPv4 in 1.0.0.0-223.255.255.255, half IPv6 in 2000::/3, seeded),
 // each looked up in the primary and second-opinion country mmdb and the ASN ranges, as SourcesUpdater does.
-// Usage: dotnet run -c Release --project bench/Apiary.Bench.Enrich -- [--count 1000000] [--runs 3]
+// With --store: the whole `apiary enrich` step instead (SourcesUpdater.Update on a DuckDB store whose packets come
+// from N distinct sources, built once through the real ingest pipeline: query the pending addresses, look them up,
+// write source_enrichment, rebuild sources), timed from opening the databases to the end.
+// Usage: dotnet run -c Release --project bench/Apiary.Bench.Enrich -- [--count 1000000] [--runs 3] [--store DIR]
 var count = 1_000_000;
 var runs = 3;
+string? storeDir = null;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
     {
         case "--count": count = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--runs": runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--store": storeDir = args[++i]; break;
         default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
     }
 }
+
+if (storeDir is not null) return StoreBenchmark.Run(storeDir, count, runs);
 
 var open = Stopwatch.StartNew();
 using var dbs = EnrichmentDatabases.Open(new EnrichmentOptions());

@@ -1,7 +1,8 @@
 namespace Apiary.Core;
 
 /// <summary>
-/// Where Apiary's own files are (examples, the npm data packages installed by scripts/setup.sh).
+/// Where Apiary's own files are (examples). The npm data packages' paths are defined once, in
+/// Apiary.Enrich's EnrichmentDataPaths.
 /// $APIARY_HOME (set by the ./apiary wrapper) wins; otherwise the folder holding Apiary.slnx above the
 /// running binary; otherwise the current directory.
 /// </summary>
@@ -10,9 +11,6 @@ public static class ApiaryPaths
     private static readonly Lazy<string> LazyHome = new(FindHome);
 
     public static string Home => LazyHome.Value;
-
-    /// <summary>npm data packages (geolocation, ASN): data-packages/node_modules under the home.</summary>
-    public static string DataPackages => Path.Combine(Home, "data-packages", "node_modules");
 
     private static string FindHome()
     {

@@ -39,13 +39,31 @@ public readonly record struct IpAddress128(ulong Hi, ulong Lo)
         return FromV6Bytes(bytes);
     }
 
-    public static IpAddress128 Parse(string text) => FromIPAddress(IPAddress.Parse(text));
+    public static IpAddress128 Parse(string text) =>
+        TryParse(text, out var a) ? a : throw new FormatException($"'{text}' is not an IPv4 or IPv6 address");
 
+    /// <summary>
+    /// Dotted-quad IPv4 (exactly four decimal parts) or IPv6 text without a zone. Stricter than IPAddress, which
+    /// also takes inet_aton's legacy forms ("1.2.3" = 1.2.0.3, "0x7f.1"): in a measurement tool a short address is
+    /// far more often a typo than an intent.
+    /// </summary>
     public static bool TryParse(string text, out IpAddress128 value)
     {
-        if (IPAddress.TryParse(text, out var a)) { value = FromIPAddress(a); return true; }
         value = default;
-        return false;
+        if (string.IsNullOrEmpty(text) || text.Contains('%')) return false;
+        if (!text.Contains(':') && !IsDottedQuad(text)) return false;
+        if (!IPAddress.TryParse(text, out var a)) return false;
+        value = FromIPAddress(a);
+        return true;
+    }
+
+    private static bool IsDottedQuad(string text)
+    {
+        var parts = text.Split('.');
+        if (parts.Length != 4) return false;
+        foreach (var p in parts)
+            if (p.Length is 0 or > 3 || !p.All(char.IsAsciiDigit) || int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) > 255) return false;
+        return true;
     }
 
     public IPAddress ToIPAddress()

@@ -26,14 +26,19 @@ public static class SourcesSchema
         )
         """;
 
-    /// <summary>Newest answer per address: newest database builds first, then the latest run.</summary>
+    /// <summary>
+    /// Newest answer per address: newest database builds first, then the latest run. The ranking runs over the
+    /// narrow key columns only and the winning rows are joined back by rowid, so a store with millions of
+    /// addresses does not sort its wide provenance strings (that ran out of DuckDB's memory limit).
+    /// </summary>
     public const string NewestEnrichment = """
-        SELECT * EXCLUDE (newest_rank) FROM (
-            SELECT e.*, row_number() OVER (PARTITION BY address
-                ORDER BY country_db_build DESC NULLS LAST, asn_db_build DESC NULLS LAST,
-                         country2_db_build DESC NULLS LAST, enriched_at DESC) AS newest_rank
-            FROM source_enrichment e)
-        WHERE newest_rank = 1
+        SELECT e.* FROM source_enrichment e
+        JOIN (SELECT rid FROM (
+                SELECT rowid AS rid, row_number() OVER (PARTITION BY address
+                    ORDER BY country_db_build DESC NULLS LAST, asn_db_build DESC NULLS LAST,
+                             country2_db_build DESC NULLS LAST, enriched_at DESC) AS newest_rank
+                FROM source_enrichment)
+              WHERE newest_rank = 1) n ON n.rid = e.rowid
         """;
 
     /// <summary>
@@ -103,6 +108,5 @@ public static class SourcesSchema
         FROM activity a
         LEFT JOIN newest e ON e.address = a.address
         LEFT JOIN os ON os.sensor = a.sensor AND os.address = a.address
-        ORDER BY a.sensor, a.address
         """;
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using Apiary.Core;
 using Apiary.Store;
 
@@ -17,9 +16,6 @@ public sealed record SourcesUpdate(bool EnrichmentSkipped, long AddressesEnriche
 /// </summary>
 public static class SourcesUpdater
 {
-    /// <summary>Rows per INSERT statement: large enough to amortise parsing, small enough to keep statements a few hundred kB.</summary>
-    public const int InsertBatch = 2_000;
-
     public static SourcesUpdate Update(IStore store, EnrichmentDatabases databases)
     {
         var total = Stopwatch.StartNew();
@@ -46,8 +42,10 @@ public static class SourcesUpdater
             already = Convert.ToInt64(store.Query($"SELECT count(DISTINCT address) FROM source_enrichment WHERE db_set = {SqlLiteral.Text(dbSet)}").Scalar(), CultureInfo.InvariantCulture);
             var enricher = new SourceEnricher(databases);
             var now = DateTime.UtcNow;
-            var rows = new List<string>(InsertBatch);
             var lookups = new Stopwatch();
+            // Answers are spilled to a CSV file and loaded in one statement; what is the same for every row of the
+            // run (database labels, build dates, time) is written once into that statement, not per row.
+            using var answers = new EnrichmentAnswerFile(store, RunConstants(databases, dbSet, now));
             foreach (var r in pending.Rows)
             {
                 var text = (string)r[0]!;
@@ -59,11 +57,10 @@ public static class SourcesUpdater
                 lookups.Start();
                 var answer = enricher.Enrich(address);
                 lookups.Stop();
-                rows.Add(Row(text, address, answer, databases, dbSet, now));
+                answers.Add(text, address.IsV4 ? 4 : 6, answer);
                 enriched++;
-                if (rows.Count == InsertBatch) Flush(store, rows);
             }
-            Flush(store, rows);
+            answers.Load();
             lookupTime = lookups.Elapsed;
             notes.Add($"enriched {enriched} address(es) in {lookupTime.TotalSeconds:F2} s of lookups; {already} already had answers from these databases");
         }
@@ -86,29 +83,17 @@ public static class SourcesUpdater
         return string.Join(" | ", One(d.Country?.Provenance), One(d.Country2?.Provenance), One(d.Asn?.Provenance));
     }
 
-    private static string Row(string text, IpAddress128 address, SourceEnrichment a, EnrichmentDatabases d, string dbSet, DateTime now)
+    /// <summary>The columns whose values are the same for every row of one run, as SQL literals.</summary>
+    private static IReadOnlyList<(string Column, string Value)> RunConstants(EnrichmentDatabases d, string dbSet, DateTime now)
     {
-        var sb = new StringBuilder(256);
-        sb.Append('(').Append(SqlLiteral.Text(text)).Append(',').Append(address.IsV4 ? "4" : "6").Append(',');
-        Answer(sb, a.Country, d.Country?.Provenance);
-        Answer(sb, a.Country2, d.Country2?.Provenance);
-        sb.Append(SqlLiteral.Number(a.Asn)).Append(',');
-        Answer(sb, a.AsOrg, d.Asn?.Provenance);
-        sb.Append(SqlLiteral.Text(dbSet)).Append(',').Append(SqlLiteral.Timestamp(now)).Append(')');
-        return sb.ToString();
-    }
-
-    private static void Answer(StringBuilder sb, string? value, DatabaseProvenance? p) =>
-        sb.Append(SqlLiteral.Text(value)).Append(',')
-          .Append(SqlLiteral.Text(p is null ? null : p.Label + " (" + p.Path + ")")).Append(',')
-          .Append(SqlLiteral.Timestamp(p?.BuildDate)).Append(',');
-
-    private static void Flush(IStore store, List<string> rows)
-    {
-        if (rows.Count == 0) return;
-        store.Execute("INSERT INTO source_enrichment (address, ip_ver, country, country_db, country_db_build, country2, country2_db, country2_db_build, asn, as_org, asn_db, asn_db_build, db_set, enriched_at) VALUES "
-            + string.Join(",", rows));
-        rows.Clear();
+        static string Label(DatabaseProvenance? p) => SqlLiteral.Text(p is null ? null : p.Label + " (" + p.Path + ")");
+        return
+        [
+            ("country_db", Label(d.Country?.Provenance)), ("country_db_build", SqlLiteral.Timestamp(d.Country?.Provenance.BuildDate)),
+            ("country2_db", Label(d.Country2?.Provenance)), ("country2_db_build", SqlLiteral.Timestamp(d.Country2?.Provenance.BuildDate)),
+            ("asn_db", Label(d.Asn?.Provenance)), ("asn_db_build", SqlLiteral.Timestamp(d.Asn?.Provenance.BuildDate)),
+            ("db_set", SqlLiteral.Text(dbSet)), ("enriched_at", SqlLiteral.Timestamp(now)),
+        ];
     }
 
     internal static bool TableExists(IStore store, string name) =>

@@ -30,8 +30,10 @@ public sealed class SensorHost
     public void Run(CancellationToken ct)
     {
         using var link = new PacketSocketLink(_config.Interface);
+        var quiet = InterfaceQuiet.DisableKernelIpv6(_config.Interface);
         var dropped = Privileges.DropAll();
         _out.Write(SensorSummary.Format(_config));
+        _out.WriteLine(quiet);
         _out.WriteLine(dropped ? "  privileges: all capabilities dropped after opening the interface"
                                : "  privileges: could not drop capabilities (kernel refused); continuing");
         _out.Flush();
@@ -94,6 +96,7 @@ public sealed class SensorHost
             ["connections_opened"] = s.ConnectionsOpened,
             ["connections_evicted"] = s.ConnectionsEvicted,
             ["connections_refused"] = s.ConnectionsRefused,
+            ["data_connections_initiated"] = s.DataConnectionsInitiated,
             ["tracked_remotes"] = r.Limiter.TrackedRemotes,
             ["kernel_drops"] = s.KernelDrops,
             ["working_set_bytes"] = proc.WorkingSet64,

@@ -13,7 +13,7 @@ public static class SensorSummary
           .Append($"{c.Hosts.Count} virtual host(s), capture -> {c.CaptureDir}\n");
         sb.Append($"  limits: {c.MaxConnections} connections ({c.MaxHalfOpen} half-open), idle {c.IdleTimeoutSeconds}s, ")
           .Append($"egress {c.EgressPacketsPerSecond} pkt/s overall, {c.EgressPacketsPerSecondPerRemote} pkt/s per remote; ")
-          .Append($"rotate {c.RotateMaxBytes} B or daily, disk budget {c.DiskBudgetBytes} B ({c.DiskFullPolicy}); FTP PORT {(c.FtpAllowPort ? "allowed" : "refused")}\n");
+          .Append($"rotate {c.RotateMaxBytes} B or daily, disk budget {c.DiskBudgetBytes} B ({c.DiskFullPolicy}); FTP PORT {(c.FtpAllowPort ? "to the client only" : "refused")}\n");
         foreach (var h in c.Hosts)
         {
             sb.Append($"  host {h.Name,-12} {h.Address,-15} {(h.Address6 != null ? h.Address6 + " " : "")}mac {string.Join(':', h.Mac.Select(b => b.ToString("x2")))}\n");

@@ -49,8 +49,8 @@ public sealed class PortCatalogue
     public static readonly PortEntry[] Head =
     [
         new(445, 0.300, ServiceDialog.SmbDirect),
-        new(80, 0.200, ServiceDialog.Http),
-        new(139, 0.150, ServiceDialog.NetbiosSession),
+        new(80, 0.250, ServiceDialog.Http),
+        new(139, 0.100, ServiceDialog.NetbiosSession),
         new(135, 0.060, ServiceDialog.DceRpc),
         new(1433, 0.045, ServiceDialog.Probe),
         new(21, 0.040, ServiceDialog.Ftp),
@@ -71,7 +71,7 @@ public sealed class PortCatalogue
     ];
 
     /// <summary>Weight shared by all tail ports together.</summary>
-    public const double TailWeight = 0.046;
+    public const double TailWeight = 0.07;
 
     // Ports seen in 2003 honeypot logs beyond the popular ones: trojans, proxies, P2P, databases, remote control.
     private static readonly int[] TailCandidates =
@@ -113,6 +113,13 @@ public sealed class PortCatalogue
         foreach (var e in Head) if (e.Port == port) return e.Dialog;
         return ServiceDialog.Probe;
     }
+
+    /// <summary>
+    /// Whether a scanner keeps connecting to this port after a reset: true for the tools behind the probe and banner
+    /// ports (password brute-forcers and proxy checkers open a connection per attempt), false for the worms' ports
+    /// (SMB, HTTP, RPC, FTP), which move on to the next address.
+    /// </summary>
+    public bool RetriesWhenRefused(int port) => DialogOf(port) is ServiceDialog.Probe or ServiceDialog.Banner;
 
     public double WeightOf(int port)
     {

@@ -123,6 +123,15 @@ public static class ServicePayloads
     public static readonly byte[] FtpLoggedIn = Latin1("230 Anonymous user logged in.\r\n");
     public static readonly byte[] FtpMkd = Latin1("MKD 030301120000p\r\n");
     public static readonly byte[] FtpDenied = Latin1("550 030301120000p: Access is denied.\r\n");
+    public static readonly byte[] FtpUserAdministrator = Latin1("USER administrator\r\n");
+    public static readonly byte[] FtpPasswordRequired = Latin1("331 Password required for administrator.\r\n");
+    public static readonly byte[] FtpLoginIncorrect = Latin1("530 Login incorrect.\r\n");
+
+    /// <summary>PASS with one of <see cref="PasswordGuesses"/>.</summary>
+    public static byte[] FtpPassGuess(int guess) => FtpPassGuesses[guess % FtpPassGuesses.Length];
+
+    private static readonly byte[][] FtpPassGuesses = [.. PasswordGuesses.Select(p => Latin1("PASS " + p + "\r\n"))];
+
     public static readonly byte[] FtpQuit = Latin1("QUIT\r\n");
     public static readonly byte[] FtpBye = Latin1("221 Goodbye.\r\n");
 

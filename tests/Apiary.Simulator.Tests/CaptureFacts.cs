@@ -20,6 +20,12 @@ public sealed class CaptureFacts
     public readonly Dictionary<(int Month, int Port), HashSet<uint>> SourcesByMonthPort = [];
     public readonly Dictionary<uint, SourceFacts> Sources = [];
     public readonly long[] InboundByTarget = new long[3];
+
+    /// <summary>Per target: TCP/UDP packets that are not backscatter (the analyses' "requests"), and those to closed ports.</summary>
+    public readonly long[] RequestsByTarget = new long[3], ClosedRequestsByTarget = new long[3];
+
+    /// <summary>Per (month, target): requests and closed requests (Figure 3 is per target per month).</summary>
+    public readonly Dictionary<(int Month, int Target), (long Requests, long Closed)> ClosedByMonthTarget = [];
     public bool TimeOrdered = true;
     public long Anomalies;
 
@@ -30,6 +36,8 @@ public sealed class CaptureFacts
         public readonly HashSet<int> Ports = [];
         public long Packets;
         public long OpenPortPackets;
+        /// <summary>TCP SYN+ACK, RST, RST+ACK and ICMP errors: answers to spoofed packets.</summary>
+        public long BackscatterPackets;
         /// <summary>First SYN's fields: TTL, window, options bytes, DF.</summary>
         public (byte Ttl, ushort Window, byte[] Options, bool Df)? Syn;
 
@@ -87,15 +95,23 @@ public sealed class CaptureFacts
                     var dataOffset = (l4[12] >> 4) * 4;
                     s.Syn = (ip[8], BinaryPrimitives.ReadUInt16BigEndian(l4[14..]), l4[20..dataOffset].ToArray(), (ip[6] & 0x40) != 0);
                 }
-                if (platform.Targets[ti].IsOpen(6, port, utc)) s.OpenPortPackets++;
+                var flags = l4[13];
+                var backscatter = flags == 0x12 || (flags & 0x04) != 0;
+                if (backscatter) s.BackscatterPackets++;
+                var openTcp = platform.Targets[ti].IsOpen(6, port, utc);
+                if (openTcp) s.OpenPortPackets++;
+                if (!backscatter) CountRequest(utc.Month, ti, openTcp);
                 break;
             case 17:
                 InboundUdp++;
                 port = BinaryPrimitives.ReadUInt16BigEndian(l4[2..]);
-                if (platform.Targets[ti].IsOpen(17, port, utc)) s.OpenPortPackets++;
+                var openUdp = platform.Targets[ti].IsOpen(17, port, utc);
+                if (openUdp) s.OpenPortPackets++;
+                CountRequest(utc.Month, ti, openUdp);
                 break;
             default:
                 InboundIcmp++;
+                if (l4[0] is 3 or 11) s.BackscatterPackets++;
                 break;
         }
         if (port < 0) return;
@@ -106,6 +122,24 @@ public sealed class CaptureFacts
         var key = (utc.Month, port);
         if (!SourcesByMonthPort.TryGetValue(key, out var mset)) SourcesByMonthPort[key] = mset = [];
         mset.Add(src);
+    }
+
+    private void CountRequest(int month, int target, bool open)
+    {
+        RequestsByTarget[target]++;
+        if (!open) ClosedRequestsByTarget[target]++;
+        var c = ClosedByMonthTarget.GetValueOrDefault((month, target));
+        ClosedByMonthTarget[(month, target)] = (c.Requests + 1, c.Closed + (open ? 0 : 1));
+    }
+
+    /// <summary>Requests to closed ports over requests, per target.</summary>
+    public double[] ClosedShareByTarget() => [.. RequestsByTarget.Select((r, i) => Share(ClosedRequestsByTarget[i], r))];
+
+    /// <summary>Among single-target sources: share of their packets that are backscatter.</summary>
+    public double SingleTargetBackscatterShare()
+    {
+        var singles = Sources.Values.Where(s => s.TargetCount == 1).ToList();
+        return Share(singles.Sum(s => s.BackscatterPackets), singles.Sum(s => s.Packets));
     }
 
     public double Share(long part, long whole) => whole == 0 ? 0 : (double)part / whole;
@@ -138,7 +172,8 @@ public sealed class CaptureFacts
         var topSources = SourcesByPort.OrderByDescending(kv => kv.Value.Count).Take(8).Select(kv => $"{kv.Key}:{kv.Value.Count}");
         return $"frames {Frames}, inbound {Inbound}, sources {Sources.Count}, TCP {Share(InboundTcp, Inbound):P2} UDP {Share(InboundUdp, Inbound):P2} ICMP {Share(InboundIcmp, Inbound):P2}, " +
             $"ports {InboundByPort.Count}, split {split.Three:P1}/{split.Two:P1}/{split.One:P1}, single-target open {SingleTargetOpenShare():P1}, " +
-            $"in order {ThreeTargetInOrderShare():P1}, by target {string.Join('/', InboundByTarget.Select(x => Share(x, Inbound).ToString("P1")))}\n" +
+            $"in order {ThreeTargetInOrderShare():P1}, by target {string.Join('/', InboundByTarget.Select(x => Share(x, Inbound).ToString("P1")))}, " +
+            $"closed by target {string.Join('/', ClosedShareByTarget().Select(x => x.ToString("P1")))}, single-target backscatter {SingleTargetBackscatterShare():P1}\n" +
             $"  packets by port {string.Join(' ', top)}\n  sources by port {string.Join(' ', topSources)}";
     }
 }

@@ -50,6 +50,17 @@ public static class SharedData
         return false;
     }
 
+    /// <summary>The npm data packages scripts/setup.sh installs (geolocation, ASN).</summary>
+    public static string DataPackagesDir => Path.Combine(RepoRoot, "data-packages", "node_modules", "@ip-location-db");
+
+    /// <summary>Throws under CI when the npm data packages are missing; otherwise reports whether they are there.</summary>
+    public static bool RequireDataPackages()
+    {
+        if (Directory.Exists(DataPackagesDir)) return true;
+        if (IsCi) throw new InvalidOperationException($"CI=true but the npm data packages are missing: {DataPackagesDir} (scripts/setup.sh installs them)");
+        return false;
+    }
+
     private static string FindRepoRoot([CallerFilePath] string here = "")
     {
         // Walk up from the test binary, then from this source file, to the folder holding Apiary.slnx.

@@ -17,7 +17,7 @@ public class TestbedLoaderTests
         Assert.Equal(["mach0", "mach1", "mach2"], p.Targets.Select(t => t.Name));
         var mach2 = tb.FindTarget("eurecom", IpAddress128.Parse("192.0.2.12"))!;
         var t = new DateTime(2003, 4, 1, 12, 0, 0, DateTimeKind.Utc);
-        Assert.True(mach2.IsOpen(IpProtocols.Tcp, 80, t));
+        Assert.True(mach2.IsOpen(IpProtocols.Tcp, 21, t));
         Assert.False(mach2.IsOpen(IpProtocols.Tcp, 139, t));
         Assert.True(p.IsCapturing(t));
         Assert.False(p.IsCapturing(new DateTime(2003, 7, 1, 0, 0, 0, DateTimeKind.Utc)));

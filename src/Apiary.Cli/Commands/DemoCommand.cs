@@ -63,6 +63,14 @@ public static class DemoCommand
         var reportPath = Path.Combine(dir, "report.html");
         Directory.CreateDirectory(dir);
 
+        // A folder holds one demo: another seed or length would overwrite the captures the store came from.
+        var parametersPath = Path.Combine(dir, "demo-parameters.txt");
+        var parameters = string.Create(inv, $"seed={seed} months={months} start={SimulatorDefaults.PaperStart:yyyy-MM-dd}\n");
+        if (File.Exists(parametersPath) && File.ReadAllText(parametersPath) != parameters)
+            throw new UserError($"{dir} holds a demo made with other parameters ({File.ReadAllText(parametersPath).Trim()}); " +
+                "remove the folder or give another --out");
+        File.WriteAllText(parametersPath, parameters);
+
         // 1. Simulate. Deterministic, so a re-run rewrites identical files and ingest recognises them.
         var step = Stopwatch.StartNew();
         var testbed = SimulatorDefaults.PaperTestbed();
@@ -81,26 +89,14 @@ public static class DemoCommand
         // 2. Ingest (with p0f fingerprints) and 3. enrich the new sources (country, AS).
         step.Restart();
         var inputs = simulated.Files.Select(f => new IngestInput(f, Explicit: true)).ToList();
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            if (cancel.IsCancellationRequested) return;
-            e.Cancel = true;
-            cancel.Cancel();
-            Console.Error.WriteLine("apiary demo: cancelling; run it again to finish where it stopped");
-        };
-        Console.CancelKeyPress += onCancel;
         int code;
-        try
+        using (var cancel = new CtrlCCancellation("apiary demo: cancelling; run it again to finish where it stopped"))
         {
             code = IngestCommand.Ingest(inputs, dbPath, Platform, IngestOptions.DefaultBatchSize, Math.Max(1, Environment.ProcessorCount),
                 cancel.Token, Apiary.Fingerprint.P0fDatabaseLoader.DefaultPath, quiet: true);
+            if (code == 0 && cancel.Requested) code = 130;
         }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
-        if (code != 0 || cancel.IsCancellationRequested) return code != 0 ? code : 130;
+        if (code != 0) return code;
         Console.WriteLine(string.Create(inv, $"2/4 ingested, fingerprinted and 3/4 enriched in {step.Elapsed.TotalSeconds:F1} s -> {dbPath}"));
 
         // 4. Every analysis, then the report.
@@ -120,14 +116,15 @@ public static class DemoCommand
         return 0;
     }
 
-    /// <summary>Stops when the store already holds captures that this simulation did not write.</summary>
+    /// <summary>Stops when the store already holds captures that this simulation did not write (compared by sha256).</summary>
     private static void RefuseForeignCaptures(string dbPath, IReadOnlyList<string> files)
     {
         if (!File.Exists(dbPath)) return;
-        var ours = new HashSet<string>(files.Select(f => Path.GetFullPath(f)), StringComparer.Ordinal);
         using var store = DuckDbStore.Open(dbPath);
-        var stored = store.Query("SELECT path FROM capture_files").Rows.Select(r => Path.GetFullPath((string)r[0]!)).ToList();
-        var foreign = stored.Where(p => !ours.Contains(p)).ToList();
+        var stored = store.Query("SELECT path, sha256 FROM capture_files").Rows.Select(r => ((string)r[0]!, (string)r[1]!)).ToList();
+        if (stored.Count == 0) return;
+        var ours = new HashSet<string>(files.Select(f => IngestPipeline.Sha256(f)), StringComparer.OrdinalIgnoreCase);
+        var foreign = stored.Where(p => !ours.Contains(p.Item2)).Select(p => p.Item1).ToList();
         if (foreign.Count > 0)
             throw new UserError($"{dbPath} already holds {foreign.Count} capture file(s) from another run (e.g. {foreign[0]}); " +
                 "remove the folder or give another --out");

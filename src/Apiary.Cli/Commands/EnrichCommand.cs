@@ -14,7 +14,12 @@ public static class EnrichCommand
     {
         var db = new Option<string?>("--db") { Description = "Store file (default: $APIARY_DB, else ./apiary.duckdb)" };
         var options = new EnrichmentOptionSet();
-        var command = new Command("enrich", "Enrich every source in the store (country, second-opinion country, AS, OS summary) and rebuild the sources table.") { db };
+        var fpDb = new Option<string?>("--fp-db")
+        {
+            Description = "p0f v3 database: recompute the fingerprints table with it (captures are re-read from their stored paths; "
+                + "a moved or changed capture keeps its old fingerprints). Default: keep the fingerprints made at ingest",
+        };
+        var command = new Command("enrich", "Enrich every source in the store (country, second-opinion country, AS, OS summary) and rebuild the sources table.") { db, fpDb };
         options.AddTo(command);
         command.SetAction(result =>
         {
@@ -28,12 +33,21 @@ public static class EnrichCommand
             {
                 using var dbs = EnrichmentDatabases.Open(options.Read(result));
                 using var store = DuckDbStore.Open(path);
+                if (result.GetValue(fpDb) is { } fpPath)
+                {
+                    var p0f = Apiary.Fingerprint.P0fDatabase.Load(fpPath);
+                    var refp = Apiary.Ingest.Refingerprinter.Run(store, p0f, Apiary.Decode.PacketDecoder.Decode);
+                    Console.WriteLine($"fingerprints: {refp.Refingerprinted} file(s) fingerprinted again with {p0f.Provenance} ({refp.Rows} rows), " +
+                        $"{refp.AlreadyCurrent} already on it, {refp.Unavailable.Count} not available");
+                    foreach (var u in refp.Unavailable) Console.Error.WriteLine($"apiary enrich: {u}");
+                }
                 var update = SourcesUpdater.Update(store, dbs);
                 foreach (var note in update.Notes) Console.WriteLine(note);
                 Console.WriteLine($"sources: {update.SourceRows} row(s) (platform, address) in {update.Elapsed.TotalSeconds:F1} s");
                 return 0;
             }
-            catch (Exception ex) when (ex is EnrichmentDatabaseException or ArgumentException)
+            catch (Exception ex) when (ex is EnrichmentDatabaseException or ArgumentException or Apiary.Fingerprint.FingerprintDatabaseException
+                                           or IOException or Apiary.Capture.CaptureFormatException)
             {
                 Console.Error.WriteLine($"apiary enrich: {ex.Message}");
                 return 2;

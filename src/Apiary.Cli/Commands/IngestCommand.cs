@@ -44,29 +44,14 @@ public static class IngestCommand
                 Console.Error.WriteLine("apiary ingest: --batch-size and --lanes must be at least 1");
                 return 2;
             }
-            using var cancel = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) =>
-            {
-                // First Ctrl+C: stop cleanly (the file being loaded is removed). A second one ends the process.
-                if (cancel.IsCancellationRequested) return;
-                e.Cancel = true;
-                cancel.Cancel();
-                Console.Error.WriteLine("apiary ingest: cancelling (the file being loaded is removed; press Ctrl+C again to abort)");
-            };
-            Console.CancelKeyPress += onCancel;
-            try
-            {
-                var code = parse.GetValue(dryRun)
-                    ? DryRun(inputs, cancel.Token)
-                    : Ingest(inputs, StoreLocation.Resolve(parse.GetValue(db)), parse.GetValue(sensor) ?? "default",
-                        parse.GetValue(batchSize), parse.GetValue(lanes), cancel.Token,
-                        parse.GetValue(noFingerprints) ? null : parse.GetValue(fpDb));
-                return missing.Count > 0 && code == 0 ? 1 : code;
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+            // First Ctrl+C: stop cleanly (the file being loaded is removed). A second one ends the process.
+            using var cancel = new CtrlCCancellation("apiary ingest: cancelling (the file being loaded is removed; press Ctrl+C again to abort)");
+            var code = parse.GetValue(dryRun)
+                ? DryRun(inputs, cancel.Token)
+                : Ingest(inputs, StoreLocation.Resolve(parse.GetValue(db)), parse.GetValue(sensor) ?? "default",
+                    parse.GetValue(batchSize), parse.GetValue(lanes), cancel.Token,
+                    parse.GetValue(noFingerprints) ? null : parse.GetValue(fpDb));
+            return missing.Count > 0 && code == 0 ? 1 : code;
         });
         return command;
     }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Apiary.Core;
 
 namespace Apiary.Sensor.Net;
 
@@ -47,14 +48,52 @@ public static class FrameBuilder
         BinaryPrimitives.WriteUInt16BigEndian(ip[10..], Checksum.Compute(ip[..20]));
     }
 
-    public static int Tcp(Span<byte> b, ReadOnlySpan<byte> srcMac, ReadOnlySpan<byte> dstMac, uint src, uint dst, ushort ipId, byte ttl, bool df,
+    /// <summary>Writes a 128-bit address in network order (16 bytes).</summary>
+    public static void WriteAddress(Span<byte> b, IpAddress128 a)
+    {
+        BinaryPrimitives.WriteUInt64BigEndian(b, a.Hi);
+        BinaryPrimitives.WriteUInt64BigEndian(b[8..], a.Lo);
+    }
+
+    /// <summary>IPv6 header at offset 14 (no extension headers); the header ends at 54.</summary>
+    public static void Ipv6(Span<byte> b, IpAddress128 src, IpAddress128 dst, byte nextHeader, int payloadLength, byte hopLimit)
+    {
+        var ip = b[14..];
+        ip[0] = 0x60; ip[1] = 0; ip[2] = 0; ip[3] = 0;
+        BinaryPrimitives.WriteUInt16BigEndian(ip[4..], (ushort)payloadLength);
+        ip[6] = nextHeader;
+        ip[7] = hopLimit;
+        WriteAddress(ip[8..], src);
+        WriteAddress(ip[24..], dst);
+    }
+
+    /// <summary>
+    /// Ethernet + IPv4 or IPv6 header (by the family of <paramref name="src"/>); returns where the transport header
+    /// starts and the pseudo-header sum for its checksum. IPv6 has no ID or DF: <paramref name="ttl"/> is the hop limit.
+    /// </summary>
+    private static int IpFrame(Span<byte> b, ReadOnlySpan<byte> srcMac, ReadOnlySpan<byte> dstMac, IpAddress128 src, IpAddress128 dst,
+        byte protocol, int length, ushort ipId, byte ttl, bool df, byte tos, out uint pseudo)
+    {
+        if (src.IsV4)
+        {
+            Ethernet(b, dstMac, srcMac, 0x0800);
+            Ipv4(b, src.V4, dst.V4, protocol, length, ipId, ttl, df, tos);
+            pseudo = Checksum.PseudoHeaderV4(src.V4, dst.V4, protocol, length);
+            return 34;
+        }
+        Ethernet(b, dstMac, srcMac, 0x86DD);
+        Ipv6(b, src, dst, protocol, length, ttl);
+        pseudo = Checksum.PseudoHeaderV6(b.Slice(22, 16), b.Slice(38, 16), protocol, length);
+        return 54;
+    }
+
+    public static int Tcp(Span<byte> b, ReadOnlySpan<byte> srcMac, ReadOnlySpan<byte> dstMac, IpAddress128 src, IpAddress128 dst, ushort ipId, byte ttl, bool df,
         ushort sport, ushort dport, uint seq, uint ack, byte flags, ushort window, ReadOnlySpan<byte> options, ReadOnlySpan<byte> payload)
     {
         var hl = 20 + options.Length;
         var tcpLen = hl + payload.Length;
-        Ethernet(b, dstMac, srcMac, 0x0800);
-        Ipv4(b, src, dst, 6, tcpLen, ipId, ttl, df);
-        var t = b[34..];
+        var off = IpFrame(b, srcMac, dstMac, src, dst, 6, tcpLen, ipId, ttl, df, 0, out var pseudo);
+        var t = b[off..];
         BinaryPrimitives.WriteUInt16BigEndian(t, sport);
         BinaryPrimitives.WriteUInt16BigEndian(t[2..], dport);
         BinaryPrimitives.WriteUInt32BigEndian(t[4..], seq);
@@ -65,26 +104,26 @@ public static class FrameBuilder
         t[16] = 0; t[17] = 0; t[18] = 0; t[19] = 0;
         options.CopyTo(t[20..]);
         payload.CopyTo(t[hl..]);
-        var sum = Checksum.Add(Checksum.PseudoHeaderV4(src, dst, 6, tcpLen), t[..tcpLen]);
+        var sum = Checksum.Add(pseudo, t[..tcpLen]);
         BinaryPrimitives.WriteUInt16BigEndian(t[16..], Checksum.Finish(sum));
-        return 34 + tcpLen;
+        return off + tcpLen;
     }
 
-    public static int Udp(Span<byte> b, ReadOnlySpan<byte> srcMac, ReadOnlySpan<byte> dstMac, uint src, uint dst, ushort ipId, byte ttl, bool df,
+    public static int Udp(Span<byte> b, ReadOnlySpan<byte> srcMac, ReadOnlySpan<byte> dstMac, IpAddress128 src, IpAddress128 dst, ushort ipId, byte ttl, bool df,
         ushort sport, ushort dport, ReadOnlySpan<byte> payload)
     {
         var len = 8 + payload.Length;
-        Ethernet(b, dstMac, srcMac, 0x0800);
-        Ipv4(b, src, dst, 17, len, ipId, ttl, df);
-        var u = b[34..];
+        var off = IpFrame(b, srcMac, dstMac, src, dst, 17, len, ipId, ttl, df, 0, out var pseudo);
+        var u = b[off..];
         BinaryPrimitives.WriteUInt16BigEndian(u, sport);
         BinaryPrimitives.WriteUInt16BigEndian(u[2..], dport);
         BinaryPrimitives.WriteUInt16BigEndian(u[4..], (ushort)len);
         u[6] = 0; u[7] = 0;
         payload.CopyTo(u[8..]);
-        var c = Checksum.Finish(Checksum.Add(Checksum.PseudoHeaderV4(src, dst, 17, len), u[..len]));
+        // A zero UDP checksum means "none" in IPv4 and is forbidden in IPv6: send its ones' complement twin.
+        var c = Checksum.Finish(Checksum.Add(pseudo, u[..len]));
         BinaryPrimitives.WriteUInt16BigEndian(u[6..], c == 0 ? (ushort)0xFFFF : c);
-        return 34 + len;
+        return off + len;
     }
 
     /// <summary>ICMPv4 message: type, code, the 4 bytes after the checksum, then the body.</summary>

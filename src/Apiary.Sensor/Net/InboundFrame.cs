@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Apiary.Core;
 
 namespace Apiary.Sensor.Net;
 
@@ -18,6 +19,10 @@ public sealed class InboundFrame
     public ushort ArpOp;
     public uint ArpSenderIp, ArpTargetIp;
 
+    // IP (both families): Source/Destination as 128-bit addresses (IPv4 in mapped form)
+    public bool IsV6;
+    public IpAddress128 Source, Destination;
+
     // IPv4
     public int IpOffset, IpHeaderLength, IpTotalLength;
     public uint Src, Dst;
@@ -25,7 +30,7 @@ public sealed class InboundFrame
     public ushort IpId;
     public bool Df, Fragment;
 
-    // IPv6 (ND and echo only)
+    // IPv6 (no extension headers: those packets are captured, not answered)
     public int Ip6PayloadOffset, Ip6PayloadLength;
     public byte NextHeader;
 
@@ -47,7 +52,7 @@ public sealed class InboundFrame
     public ReadOnlySpan<byte> SrcMac => Buffer.AsSpan(6, 6);
     public ReadOnlySpan<byte> DstMac => Buffer.AsSpan(0, 6);
     public ReadOnlySpan<byte> Payload => Buffer.AsSpan(PayloadOffset, PayloadLength);
-    /// <summary>The whole IPv4 datagram as received (for ICMP error quoting).</summary>
+    /// <summary>The whole IPv4 or IPv6 datagram as received (for ICMP error quoting).</summary>
     public ReadOnlySpan<byte> IpDatagram => Buffer.AsSpan(IpOffset, Math.Min(IpTotalLength, Length - IpOffset));
 
     public void Parse(byte[] buffer, int length)
@@ -55,6 +60,7 @@ public sealed class InboundFrame
         Buffer = buffer;
         Length = length;
         Kind = FrameKind.Other;
+        IsV6 = false;
         if (length < 14) return;
         var s = buffer.AsSpan(0, length);
         EtherType = BinaryPrimitives.ReadUInt16BigEndian(s[12..]);
@@ -93,20 +99,14 @@ public sealed class InboundFrame
         Protocol = ip[9];
         Src = BinaryPrimitives.ReadUInt32BigEndian(ip[12..]);
         Dst = BinaryPrimitives.ReadUInt32BigEndian(ip[16..]);
+        Source = IpAddress128.FromV4(Src);
+        Destination = IpAddress128.FromV4(Dst);
         Kind = FrameKind.Ipv4Other;
         if (Fragment) return; // the responder does not reassemble; fragments are captured, not answered
         var t = ip[IpHeaderLength..avail];
         var tOff = 14 + IpHeaderLength;
         if (Protocol == 6) ParseTcp(t, tOff);
-        else if (Protocol == 17 && t.Length >= 8)
-        {
-            SrcPort = BinaryPrimitives.ReadUInt16BigEndian(t);
-            DstPort = BinaryPrimitives.ReadUInt16BigEndian(t[2..]);
-            var ulen = BinaryPrimitives.ReadUInt16BigEndian(t[4..]);
-            PayloadOffset = tOff + 8;
-            PayloadLength = Math.Clamp(ulen - 8, 0, t.Length - 8);
-            Kind = FrameKind.Udp;
-        }
+        else if (Protocol == 17) ParseUdp(t, tOff);
         else if (Protocol == 1 && t.Length >= 8)
         {
             IcmpType = t[0];
@@ -115,6 +115,17 @@ public sealed class InboundFrame
             IcmpLength = t.Length;
             Kind = FrameKind.Icmp;
         }
+    }
+
+    private void ParseUdp(ReadOnlySpan<byte> t, int tOff)
+    {
+        if (t.Length < 8) return;
+        SrcPort = BinaryPrimitives.ReadUInt16BigEndian(t);
+        DstPort = BinaryPrimitives.ReadUInt16BigEndian(t[2..]);
+        var ulen = BinaryPrimitives.ReadUInt16BigEndian(t[4..]);
+        PayloadOffset = tOff + 8;
+        PayloadLength = Math.Clamp(ulen - 8, 0, t.Length - 8);
+        Kind = FrameKind.Udp;
     }
 
     private void ParseTcp(ReadOnlySpan<byte> t, int tOff)
@@ -157,16 +168,31 @@ public sealed class InboundFrame
         if (s.Length < 54) return;
         var ip = s[14..];
         if (ip[0] >> 4 != 6) return;
+        IsV6 = true;
         NextHeader = ip[6];
+        Tos = (byte)(BinaryPrimitives.ReadUInt16BigEndian(ip) >> 4);
+        Ttl = ip[7];
+        Df = false;
+        Fragment = false;
+        Source = IpAddress128.FromV6Bytes(ip[8..]);
+        Destination = IpAddress128.FromV6Bytes(ip[24..]);
+        IpOffset = 14;
+        IpHeaderLength = 40;
         Ip6PayloadOffset = 54;
         Ip6PayloadLength = Math.Min(BinaryPrimitives.ReadUInt16BigEndian(ip[4..]), s.Length - 54);
+        IpTotalLength = 40 + Ip6PayloadLength;
         Kind = FrameKind.Ipv6Other;
+        var t = s.Slice(54, Ip6PayloadLength);
         if (NextHeader == 58 && Ip6PayloadLength >= 8)
         {
             IcmpType = s[54];
             IcmpCode = s[55];
+            IcmpOffset = 54;
+            IcmpLength = Ip6PayloadLength;
             Kind = FrameKind.Icmpv6;
         }
+        else if (NextHeader == 6) ParseTcp(t, 54);
+        else if (NextHeader == 17) ParseUdp(t, 54);
     }
 }
 

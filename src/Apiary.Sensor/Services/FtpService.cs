@@ -1,4 +1,7 @@
+using System.Globalization;
+using System.Net;
 using System.Text;
+using Apiary.Core;
 using Apiary.Sensor.Stack;
 
 namespace Apiary.Sensor.Services;
@@ -12,8 +15,9 @@ public interface IFtpDataOwner
 
 /// <summary>
 /// Emulated FTP control connection: anonymous login, SYST, PWD, CWD, LIST/NLST of the configured fake tree, RETR of
-/// its small files, STOR accepted and discarded, passive mode only by default (PORT is refused unless configured:
-/// it would make the sensor open a connection). Nothing a client sends is executed or stored beyond the service log.
+/// its small files, STOR accepted and discarded, PASV/EPSV data connections, and PORT/EPRT (active mode) only back to
+/// the control connection's own address on an unprivileged port (an FTP bounce is refused and logged as
+/// <c>bounce_refused</c>). Nothing a client sends is executed or stored beyond the service log.
 /// </summary>
 public sealed class FtpService(VirtualHostRuntime host, Responder responder) : ITcpService, IFtpDataOwner
 {
@@ -28,6 +32,7 @@ public sealed class FtpService(VirtualHostRuntime host, Responder responder) : I
     private int _commands;
     private FtpDataService? _data;
     private bool _passiveReady;
+    private (IpAddress128 Address, ushort Port)? _activeTarget;
     private Transfer? _pending;
 
     private sealed record Transfer(byte[]? Download, string What);
@@ -80,7 +85,7 @@ public sealed class FtpService(VirtualHostRuntime host, Responder responder) : I
                 s.Close();
                 return;
             case "SYST": Reply(host.P.FtpSyst); return;
-            case "FEAT": Reply("211-Features:\r\n PASV\r\n SIZE\r\n211 End"); return;
+            case "FEAT": Reply("211-Features:\r\n EPRT\r\n EPSV\r\n PASV\r\n SIZE\r\n211 End"); return;
             case "NOOP": Reply("200 NOOP ok."); return;
             case "HELP": Reply("214 Help OK."); return;
             case "OPTS": Reply("200 OK."); return;
@@ -111,18 +116,19 @@ public sealed class FtpService(VirtualHostRuntime host, Responder responder) : I
                 {
                     _data?.Abandon();
                     _data = null;
+                    _activeTarget = null;
+                    if (cmd == "PASV" && !s.LocalAddress.IsV4) { Reply("425 Use EPSV over IPv6."); return; }
                     var port = host.ReservePassivePort(s.RemoteAddress, this, responder.NowTicks);
                     if (port == null) { Reply("425 Cannot open passive connection."); return; }
                     _passiveReady = true;
-                    var a = s.LocalAddress;
+                    var a = s.LocalAddress.V4;
                     Reply(cmd == "EPSV"
                         ? $"229 Entering Extended Passive Mode (|||{port}|)"
                         : $"227 Entering Passive Mode ({a >> 24},{(a >> 16) & 255},{(a >> 8) & 255},{a & 255},{port >> 8},{port & 255}).");
                     return;
                 }
             case "PORT" or "EPRT":
-                // Active mode would make the sensor initiate a connection: refused (see docs/operations.md).
-                Reply("500 Illegal PORT command. Use PASV.");
+                ActiveMode(s, cmd, arg);
                 return;
             case "LIST" or "NLST":
                 {
@@ -152,9 +158,71 @@ public sealed class FtpService(VirtualHostRuntime host, Responder responder) : I
         }
     }
 
+    /// <summary>
+    /// PORT h1,h2,h3,h4,p1,p2 / EPRT |af|address|port|. The data connection may only go back to the client that sent
+    /// the command, to a port above 1023: anything else is the FTP bounce attack (RFC 2577), refused and logged.
+    /// </summary>
+    private void ActiveMode(ITcpSession s, string cmd, string arg)
+    {
+        if (!responder.FtpPortAllowed) { Reply("500 Illegal PORT command. Use PASV."); return; }
+        var parsed = cmd == "PORT" ? ParsePort(arg) : ParseEprt(arg);
+        if (parsed == null) { Reply("501 Syntax error in parameters or arguments."); return; }
+        var (address, port) = parsed.Value;
+        if (address != s.RemoteAddress || port < 1024)
+        {
+            s.Log("bounce_refused", $"{cmd} {arg} (control peer {s.Peer})");
+            Reply("500 Illegal PORT command.");
+            return;
+        }
+        _data?.Abandon();
+        _data = null;
+        _passiveReady = false;
+        _activeTarget = (address, port);
+        Reply(cmd == "PORT" ? "200 PORT command successful. Consider using PASV." : "200 EPRT command successful. Consider using EPSV.");
+    }
+
+    private static (IpAddress128, ushort)? ParsePort(string arg)
+    {
+        var parts = arg.Split(',');
+        if (parts.Length != 6) return null;
+        var n = new byte[6];
+        for (var i = 0; i < 6; i++)
+            if (!byte.TryParse(parts[i].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out n[i])) return null;
+        return (IpAddress128.FromV4Bytes(n), (ushort)(n[4] << 8 | n[5]));
+    }
+
+    private static (IpAddress128, ushort)? ParseEprt(string arg)
+    {
+        // RFC 2428: <d>af<d>address<d>port<d>, the delimiter being the first character.
+        if (arg.Length < 7) return null;
+        var parts = arg.Split(arg[0]);
+        if (parts.Length != 5 || parts[0].Length != 0 || parts[4].Length != 0) return null;
+        if (!ushort.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var port)) return null;
+        if (!IPAddress.TryParse(parts[2], out var ip)) return null;
+        var family = parts[1] switch { "1" => System.Net.Sockets.AddressFamily.InterNetwork, "2" => System.Net.Sockets.AddressFamily.InterNetworkV6, _ => (System.Net.Sockets.AddressFamily?)null };
+        if (family != ip.AddressFamily) return null;
+        return (IpAddress128.FromIPAddress(ip), port);
+    }
+
     private void StartTransfer(Transfer t, string preliminary)
     {
-        if (!_passiveReady) { Reply("425 Use PASV first."); return; }
+        if (_activeTarget is { } target)
+        {
+            _activeTarget = null; // one transfer per PORT, as servers do
+            Reply(preliminary);
+            _pending = t;
+            _data = new FtpDataService(this);
+            _data.Connecting = responder.ConnectData(_control!, target.Address, target.Port, _data, out var why);
+            if (_data.Connecting == null)
+            {
+                _control!.Log("data_connection_refused", why);
+                _data = null;
+                _pending = null;
+                Reply("425 Failed to establish connection.");
+            }
+            return;
+        }
+        if (!_passiveReady) { Reply("425 Use PORT or PASV first."); return; }
         Reply(preliminary);
         _pending = t;
         _passiveReady = false;
@@ -188,6 +256,12 @@ public sealed class FtpService(VirtualHostRuntime host, Responder responder) : I
         _data = null;
         if (d.Uploading) _control?.Log("upload_discarded", $"{what} ({received} bytes)");
         if (d.Started) Reply("226 Transfer complete.");
+        else if (_pending != null)
+        {
+            // The data connection failed before the transfer began (active mode: refused or timed out).
+            _pending = null;
+            Reply("425 Failed to establish connection.");
+        }
     }
 
     private string Listing(string dir, bool namesOnly)
@@ -215,6 +289,8 @@ public sealed class FtpDataService(FtpService owner) : ITcpService
 
     public string Name => "ftp-data";
     public bool IsOpen => _session != null;
+    /// <summary>Active mode: the connection the sensor is opening, until it opens (aborted if abandoned before).</summary>
+    internal TcpConnection? Connecting { get; set; }
     public bool Started { get; private set; }
     public bool Uploading { get; private set; }
 
@@ -237,5 +313,9 @@ public sealed class FtpDataService(FtpService owner) : ITcpService
 
     public void OnClosed(ITcpSession session) => owner.DataFinished(this, _what, _received);
 
-    public void Abandon() => _session?.Close();
+    public void Abandon()
+    {
+        if (_session != null) _session.Close();
+        else Connecting?.Abort(sendReset: false);
+    }
 }

@@ -1,3 +1,5 @@
+using Apiary.Core;
+
 namespace Apiary.Sensor.Services;
 
 /// <summary>What a service sees of its TCP connection.</summary>
@@ -6,8 +8,9 @@ public interface ITcpSession
     string HostName { get; }
     /// <summary>"address:port" of the remote peer.</summary>
     string Peer { get; }
-    uint RemoteAddress { get; }
-    uint LocalAddress { get; }
+    IpAddress128 RemoteAddress { get; }
+    /// <summary>The virtual host's address the peer reached (IPv4 or IPv6).</summary>
+    IpAddress128 LocalAddress { get; }
     ushort LocalPort { get; }
 
     /// <summary>Queues bytes to send (bounded: excess is dropped and the connection reset).</summary>

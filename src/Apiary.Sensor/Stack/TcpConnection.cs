@@ -1,13 +1,16 @@
+using Apiary.Core;
 using Apiary.Sensor.Services;
 
 namespace Apiary.Sensor.Stack;
 
 /// <summary>Identifies a TCP connection of a virtual host.</summary>
-public readonly record struct ConnectionKey(uint Local, ushort LocalPort, uint Remote, ushort RemotePort);
+public readonly record struct ConnectionKey(IpAddress128 Local, ushort LocalPort, IpAddress128 Remote, ushort RemotePort);
 
 /// <summary>TCP connection states the user-space stack uses (a subset of RFC 793: no simultaneous open, no TIME_WAIT).</summary>
 public enum TcpState
 {
+    /// <summary>Our SYN is out (only FTP active-mode data connections, see <see cref="TcpConnection.Connect"/>).</summary>
+    SynSent,
     SynReceived,
     Established,
     /// <summary>The peer has sent FIN; our FIN follows when the service closes.</summary>
@@ -45,10 +48,11 @@ public sealed class TcpConnection : ITcpSession
     public bool EcnRequested { get; init; }
     private uint _sndUna, _sndNxt, _rcvNxt;
     private int _peerWindow; // bytes
-    private readonly int _peerWs, _ourWs, _sendMss;
-    private readonly bool _ts;
+    // Set from the peer's SYN (passive open) or SYN+ACK (active open).
+    private int _peerWs, _ourWs, _sendMss;
+    private bool _ts;
     private uint _tsRecent;
-    private readonly bool _peerSack, _peerTsOffered, _peerWsOffered;
+    private bool _peerSack, _peerTsOffered, _peerWsOffered;
     private bool _finQueued, _finSent, _finAcked, _peerFin;
     private long _rtoDeadline;
     private int _retries;
@@ -73,7 +77,7 @@ public sealed class TcpConnection : ITcpSession
         _peerWs = peerWs >= 0 && p.WindowScale >= 0 ? Math.Min(peerWs, 14) : 0;
         _ourWs = peerWs >= 0 && p.WindowScale >= 0 ? p.WindowScale : 0;
         _peerWindow = peerWindow; // the window in a SYN is never scaled
-        _sendMss = Math.Min(peerMss > 0 ? peerMss : 536, p.Mss);
+        _sendMss = Math.Min(peerMss > 0 ? peerMss : 536, MssCap);
         _peerSack = peerSack;
         _peerTsOffered = peerTs;
         _ts = peerTs && p.Timestamps;
@@ -81,12 +85,38 @@ public sealed class TcpConnection : ITcpSession
         _tsOffset = p.TimestampRandomOffset ? (uint)System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue) : 0;
     }
 
+    /// <summary>Active open: a connection from the virtual host to <paramref name="key"/>'s remote (state SYN_SENT).</summary>
+    private TcpConnection(Responder r, VirtualHostRuntime host, ConnectionKey key, ITcpService service, long nowTicks)
+    {
+        _r = r;
+        Host = host;
+        Key = key;
+        Service = service;
+        State = TcpState.SynSent;
+        CreatedTicks = LastActivityTicks = nowTicks;
+        Iss = host.NextIsn();
+        _sndUna = Iss;
+        _sndNxt = Iss + 1;
+        _sendMss = 536;
+        _tsOffset = host.P.TimestampRandomOffset ? (uint)System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue) : 0;
+    }
+
+    /// <summary>
+    /// Creates an outgoing connection (the caller registers it, then calls <see cref="SendSyn"/>). Only the FTP
+    /// service uses this, for PORT/EPRT data connections to the control connection's own peer.
+    /// </summary>
+    public static TcpConnection Connect(Responder r, VirtualHostRuntime host, ConnectionKey key, ITcpService service, long nowTicks) =>
+        new(r, host, key, service, nowTicks);
+
+    /// <summary>The MSS this host can carry: the personality's (IPv4) MSS, 20 bytes less over IPv6's larger header.</summary>
+    private int MssCap => Host.P.Mss - (Key.Local.IsV4 ? 0 : 20);
+
     private uint TsNow() => Host.TimestampNow() + _tsOffset;
 
     public string HostName => Host.Config.Name;
-    public string Peer => $"{Responder.FormatIp(Key.Remote)}:{Key.RemotePort}";
-    public uint RemoteAddress => Key.Remote;
-    public uint LocalAddress => Key.Local;
+    public string Peer => Responder.FormatEndpoint(Key.Remote, Key.RemotePort);
+    public IpAddress128 RemoteAddress => Key.Remote;
+    public IpAddress128 LocalAddress => Key.Local;
     public ushort LocalPort => Key.LocalPort;
     public bool IsHalfOpen => State == TcpState.SynReceived;
     public bool IsFinished => State == TcpState.Closed;
@@ -96,16 +126,64 @@ public sealed class TcpConnection : ITcpSession
     {
         Span<byte> opts = stackalloc byte[40];
         var p = Host.P;
-        var n = TcpOptions.SynAck(opts, p, _peerWsOffered, _peerSack, _peerTsOffered, TsNow(), _tsRecent);
+        var n = TcpOptions.SynAck(opts, p, _peerWsOffered, _peerSack, _peerTsOffered, TsNow(), _tsRecent, (ushort)MssCap);
         var window = _peerTsOffered && p.Timestamps ? p.Window : p.WindowNoTimestamps;
         _r.SendTcp(Host, Key, Iss, _rcvNxt, Responder.SYN | Responder.ACK, window, opts[..n], [], p.IpIdTcp, p.DontFragment);
         _rtoDeadline = nowTicks + _rtoTicks;
+    }
+
+    /// <summary>Sends (or resends) our SYN: the personality's full option layout, as its stack would open a connection.</summary>
+    public void SendSyn(long nowTicks)
+    {
+        Span<byte> opts = stackalloc byte[40];
+        var p = Host.P;
+        var n = TcpOptions.SynAck(opts, p, peerWs: true, peerSack: true, peerTs: true, TsNow(), 0, (ushort)MssCap);
+        _r.SendTcp(Host, Key, Iss, 0, Responder.SYN, p.Window, opts[..n], [], p.IpIdTcp, p.DontFragment);
+        _rtoDeadline = nowTicks + _rtoTicks;
+    }
+
+    /// <summary>SYN_SENT: a SYN+ACK for our SYN synchronises the connection; a RST for it means refused.</summary>
+    private void OnSegmentSynSent(Net.InboundFrame f, long nowTicks)
+    {
+        var flags = f.Flags;
+        var ackOk = (flags & Responder.ACK) != 0 && f.Ack == Iss + 1;
+        if ((flags & Responder.RST) != 0)
+        {
+            if (ackOk) { Log("data_connection_refused"); Abort(sendReset: false); }
+            return;
+        }
+        if ((flags & Responder.ACK) != 0 && !ackOk)
+        {
+            _r.SendReset(Host, Key, f.Ack, 0, Responder.RST, Host.P.IpIdClosed);
+            return;
+        }
+        if ((flags & Responder.SYN) == 0 || !ackOk) return;
+        var p = Host.P;
+        _rcvNxt = f.Seq + 1;
+        _peerWsOffered = f.WindowScale >= 0;
+        _peerWs = f.WindowScale >= 0 && p.WindowScale >= 0 ? Math.Min(f.WindowScale, 14) : 0;
+        _ourWs = f.WindowScale >= 0 && p.WindowScale >= 0 ? p.WindowScale : 0;
+        _peerWindow = f.Window; // never scaled in a SYN
+        _sendMss = Math.Min(f.Mss > 0 ? f.Mss : 536, MssCap);
+        _peerSack = f.SackOk;
+        _peerTsOffered = f.TsPresent;
+        _ts = f.TsPresent && p.Timestamps;
+        _tsRecent = f.TsVal;
+        _sndUna = f.Ack;
+        State = TcpState.Established;
+        _retries = 0;
+        _rtoTicks = TimeSpan.TicksPerSecond;
+        _rtoDeadline = 0;
+        SendAck();
+        Open();
+        Pump(nowTicks);
     }
 
     /// <summary>Handles one segment for this connection.</summary>
     public void OnSegment(Net.InboundFrame f, long nowTicks)
     {
         LastActivityTicks = nowTicks;
+        if (State == TcpState.SynSent) { OnSegmentSynSent(f, nowTicks); return; }
         var flags = f.Flags;
         if ((flags & Responder.RST) != 0)
         {
@@ -204,6 +282,13 @@ public sealed class TcpConnection : ITcpSession
         }
         if (_rtoDeadline == 0 || nowTicks < _rtoDeadline) return;
         _retries++;
+        if (State == TcpState.SynSent)
+        {
+            if (_retries > MaxSynAckRetries) { Log("data_connection_timeout"); Abort(sendReset: false); return; }
+            _rtoTicks *= 2;
+            SendSyn(nowTicks);
+            return;
+        }
         if (State == TcpState.SynReceived)
         {
             if (_retries > MaxSynAckRetries) { Abort(sendReset: false); return; }
@@ -223,7 +308,7 @@ public sealed class TcpConnection : ITcpSession
     /// <summary>Sends what the peer's window allows; true when at least one segment went out.</summary>
     private bool Pump(long nowTicks, bool force = false)
     {
-        if (State == TcpState.SynReceived || State == TcpState.Closed) return false;
+        if (State is TcpState.SynReceived or TcpState.SynSent or TcpState.Closed) return false;
         var sent = false;
         var window = Math.Max(_peerWindow, force ? _sendMss : 0);
         while (true)
@@ -290,16 +375,17 @@ public sealed class TcpConnection : ITcpSession
     public void Abort(bool sendReset)
     {
         if (State == TcpState.Closed) return;
-        if (sendReset) _r.SendReset(Host, Key, _sndNxt, _rcvNxt, Responder.RST | Responder.ACK, Host.P.IpIdTcp);
+        if (sendReset && State != TcpState.SynSent) _r.SendReset(Host, Key, _sndNxt, _rcvNxt, Responder.RST | Responder.ACK, Host.P.IpIdTcp);
         Finish();
     }
 
     private void Finish()
     {
         if (State == TcpState.Closed) return;
-        var wasOpen = _opened;
+        // A service hears of the end if it was opened, or if it asked for this connection (active open that failed).
+        var tell = _opened || State == TcpState.SynSent;
         State = TcpState.Closed;
-        if (wasOpen) Service.OnClosed(this);
+        if (tell) Service.OnClosed(this);
         _r.Remove(this);
     }
 }

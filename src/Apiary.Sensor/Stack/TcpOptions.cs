@@ -6,8 +6,11 @@ namespace Apiary.Sensor.Stack;
 /// <summary>Builds the TCP options of a SYN+ACK from a personality's layout and what the peer's SYN offered.</summary>
 public static class TcpOptions
 {
-    /// <summary>Writes the options; returns their length (a multiple of 4).</summary>
-    public static int SynAck(Span<byte> o, Personality p, bool peerWs, bool peerSack, bool peerTs, uint tsVal, uint tsEcr)
+    /// <summary>
+    /// Writes the options; returns their length (a multiple of 4). <paramref name="mss"/> overrides the personality's
+    /// MSS (IPv6 carries 20 bytes less per segment).
+    /// </summary>
+    public static int SynAck(Span<byte> o, Personality p, bool peerWs, bool peerSack, bool peerTs, uint tsVal, uint tsEcr, ushort? mss = null)
     {
         bool Usable(string tok) => tok switch
         {
@@ -32,7 +35,7 @@ public static class TcpOptions
                         while (tok == "S" && n % 2 != 0) o[n++] = 1;
                         while (tok == "T" && n % 4 != 2) o[n++] = 1;
                     }
-                    n += Write(o[n..], tok, p, tsVal, tsEcr);
+                    n += Write(o[n..], tok, p, tsVal, tsEcr, mss ?? p.Mss);
                 }
                 break;
             }
@@ -47,15 +50,15 @@ public static class TcpOptions
     {
         if (!ts) return 0;
         o[0] = 1; o[1] = 1;
-        return 2 + Write(o[2..], "T", null, tsVal, tsEcr);
+        return 2 + Write(o[2..], "T", null, tsVal, tsEcr, 0);
     }
 
-    private static int Write(Span<byte> o, string tok, Personality? p, uint tsVal, uint tsEcr)
+    private static int Write(Span<byte> o, string tok, Personality? p, uint tsVal, uint tsEcr, ushort mss)
     {
         switch (tok)
         {
             case "M":
-                o[0] = 2; o[1] = 4; BinaryPrimitives.WriteUInt16BigEndian(o[2..], p!.Mss); return 4;
+                o[0] = 2; o[1] = 4; BinaryPrimitives.WriteUInt16BigEndian(o[2..], mss); return 4;
             case "N": o[0] = 1; return 1;
             case "E": o[0] = 0; return 1;
             case "W": o[0] = 3; o[1] = 3; o[2] = (byte)p!.WindowScale; return 3;

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Apiary.Core;
 using Apiary.Sensor.Config;
 using Apiary.Sensor.Personalities;
 
@@ -14,6 +15,10 @@ public sealed class VirtualHostRuntime
     public uint Address { get; }
     public byte[] Mac => Config.Mac;
     public byte[]? Address6 { get; }
+    /// <summary>The IPv4 address in the 128-bit form connection keys use.</summary>
+    public IpAddress128 Address128 { get; }
+    /// <summary>The IPv6 address, when configured.</summary>
+    public IpAddress128? Address6As128 { get; }
     public Services.FakeFiles? FtpFiles { get; }
     public Services.FakeFiles? WebFiles { get; }
 
@@ -33,6 +38,8 @@ public sealed class VirtualHostRuntime
         Config = config;
         Address = BinaryPrimitives.ReadUInt32BigEndian(config.Address.GetAddressBytes());
         Address6 = config.Address6?.GetAddressBytes();
+        Address128 = IpAddress128.FromV4(Address);
+        if (config.Address6 != null) Address6As128 = IpAddress128.FromIPAddress(config.Address6);
         _ipId = (ushort)RandomNumberGenerator.GetInt32(1, 60000);
         _isn = (uint)RandomNumberGenerator.GetInt32(int.MaxValue);
         _tsOffset = (uint)RandomNumberGenerator.GetInt32(int.MaxValue);
@@ -71,7 +78,7 @@ public sealed class VirtualHostRuntime
     }
 
     /// <summary>Reserves a passive data port for an FTP session; null when every slot is taken.</summary>
-    public ushort? ReservePassivePort(uint remote, Services.IFtpDataOwner owner, long nowTicks)
+    public ushort? ReservePassivePort(IpAddress128 remote, Services.IFtpDataOwner owner, long nowTicks)
     {
         foreach (var (port, slot) in PassiveSlots.Where(kv => nowTicks > kv.Value.ExpiresTicks).ToList())
             PassiveSlots.Remove(port);
@@ -90,4 +97,4 @@ public sealed class VirtualHostRuntime
 }
 
 /// <summary>An FTP data port waiting for the client that asked for it.</summary>
-public sealed record PassiveSlot(uint Remote, Services.IFtpDataOwner Owner, long ExpiresTicks);
+public sealed record PassiveSlot(IpAddress128 Remote, Services.IFtpDataOwner Owner, long ExpiresTicks);

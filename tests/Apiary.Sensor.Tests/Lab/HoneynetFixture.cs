@@ -22,9 +22,10 @@ public sealed class HoneynetFixture : IDisposable
         address = "192.0.2.15"
         address6 = "2001:db8::15"
         personality = "linux-5"
-        tcp = { 22 = "ssh", 80 = "http", 7 = "echo" }
+        tcp = { 21 = "ftp", 22 = "ssh", 80 = "http", 7 = "echo" }
         udp = { 7 = "echo" }
         http_root = "sensor-paper/www"
+        ftp_root = "sensor-paper/ftp"
 
         [[host]]
         name = "freebsd"
@@ -41,7 +42,7 @@ public sealed class HoneynetFixture : IDisposable
         ["192.0.2.12"] = ("linux-2.4", [21, 22, 23, 111], []),
         ["192.0.2.13"] = ("windows-2000-xp", [80, 139, 445], []),
         ["192.0.2.14"] = ("windows-10", [80, 445, 3389], [25]),
-        ["192.0.2.15"] = ("linux-5", [7, 22, 80], []),
+        ["192.0.2.15"] = ("linux-5", [7, 21, 22, 80], []),
         ["192.0.2.16"] = ("freebsd", [22, 80], []),
     };
 
