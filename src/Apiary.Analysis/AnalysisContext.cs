@@ -107,13 +107,23 @@ public sealed class AnalysisContext
         // With a testbed: incoming = to a target address, from an address that is not a target. Open-port periods
         // are merged per port when materialised, so the LEFT JOIN matches at most one row.
         // Addresses are compared as 128-bit keys (ip_key, docs/schema.md): the stored integers, never their text.
-        if (Testbed is not null) MaterialiseTargetKeys(Testbed);
+        if (Testbed is not null)
+        {
+            MaterialiseTargetKeys(Testbed);
+            // Unbounded sides as -infinity/infinity: plain range conditions let DuckDB keep the hash join on the
+            // equality keys (with "IS NULL OR" in the ON clause, building a_packets took 2.4 times as long on 10M packets).
+            Step("a_open_ports", Sql.CreateTempTableAs("a_open_ports", """
+                SELECT platform, target, proto, port, COALESCE(valid_from, '-infinity'::TIMESTAMP) AS valid_from,
+                       COALESCE(valid_to, 'infinity'::TIMESTAMP) AS valid_to
+                FROM testbed_open_ports
+                """));
+        }
         var joins = withTestbed
             ? """
               JOIN a_target_keys t ON t.platform = f.sensor AND t.ip = ip_key(p.dst4, p.dst6)
               LEFT JOIN a_target_keys s ON s.platform = f.sensor AND s.ip = ip_key(p.src4, p.src6)
-              LEFT JOIN testbed_open_ports o ON o.platform = f.sensor AND o.target = t.target AND o.proto = p.proto AND o.port = p.dport
-                   AND (o.valid_from IS NULL OR p.ts >= o.valid_from) AND (o.valid_to IS NULL OR p.ts < o.valid_to)
+              LEFT JOIN a_open_ports o ON o.platform = f.sensor AND o.target = t.target AND o.proto = p.proto AND o.port = p.dport
+                   AND p.ts >= o.valid_from AND p.ts < o.valid_to
               """
             : "";
         var select = $"""
