@@ -68,10 +68,10 @@ public sealed record SimulationModel
     /// Share of scanning sources that also ask each target's NetBIOS name (UDP 137), as Windows share scanners do.
     /// With <see cref="MessengerSpamShare"/> and <see cref="SlammerShare"/>, calibrated on §5.1's "UDP packets (0.7 %)".
     /// </summary>
-    public double NetbiosNameQueryShare { get; init; } = 0.36;
+    public double NetbiosNameQueryShare { get; init; } = 0.28;
 
     /// <summary>Share of three-target sources that are Messenger spammers (UDP 1026/1027 on every target, no TCP); part of §5.1's UDP 0.7 %.</summary>
-    public double MessengerSpamShare { get; init; } = 0.06;
+    public double MessengerSpamShare { get; init; } = 0.08;
 
     /// <summary>Share of three-target sources that are SQL Slammer (one UDP 1434 packet per target); part of §5.1's UDP 0.7 %.</summary>
     public double SlammerShare { get; init; } = 0.02;

@@ -84,9 +84,11 @@ public sealed class SourceScript
     private void Scan(int[] targetIndexes, long t)
     {
         var k = 1 + _rng.PickCumulative(CumulativePortsPerScan());
-        var ports = _ports.PickDistinct(Math.Min(k, _model.MaxPortsPerScan), _rng);
         var ping = _rng.Chance(_model.PingBeforeScanShare);
         var nbstat = _rng.Chance(_model.NetbiosNameQueryShare);
+        // §5.3: "The largest scan we have observed has probed only 9 different ports on each machine": the NetBIOS
+        // name query (UDP 137) counts as one of them.
+        var ports = _ports.PickDistinct(Math.Min(k, _model.MaxPortsPerScan - (nbstat ? 1 : 0)), _rng);
         foreach (var ti in targetIndexes)
         {
             if (ti >= _targets.Count) continue;
