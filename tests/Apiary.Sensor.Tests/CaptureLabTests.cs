@@ -96,6 +96,13 @@ public sealed class CaptureLabTests(ITestOutputHelper output)
         output.WriteLine(q.StdOut + q.StdErr);
         Assert.Equal(0, q.ExitCode);
         Assert.Equal("201", q.StdOut.Trim().Split('\n')[^1].Trim());
+        // And the paper's scan analysis (5.3) on that store finds the nmap scan: one source, 201+ ports on one target.
+        var scans = ExternalTool.Run("dotnet", [SensorLab.CliDll(), "analyze", "scans", "--db", db], TimeSpan.FromMinutes(2));
+        output.WriteLine(scans.StdOut + scans.StdErr);
+        Assert.Equal(0, scans.ExitCode);
+        var largest = System.Text.RegularExpressions.Regex.Match(scans.StdOut, @"Largest scan: most ports probed on one target\s+(\d+) ports");
+        Assert.True(largest.Success && int.Parse(largest.Groups[1].Value) >= 201, "the scans analysis does not show the nmap scan");
+        Assert.Matches(@"Scanning sources\s+1 sources", scans.StdOut);
 
         // The service log recorded the FTP commands and the banner connections.
         var log = File.ReadAllText(Path.Combine(lab.CaptureDir, "services.jsonl"));

@@ -1,3 +1,4 @@
+using Apiary.Core;
 using Apiary.Sensor.Safety;
 using Xunit;
 
@@ -28,5 +29,16 @@ public sealed class EgressLimiterTests
         for (uint i = 0; i < 100_000; i++) if (l.TryTake(0xC6336400u + i, Second + i * 10)) sent++;
         Assert.InRange(sent, 250, 1250 + 1);
         Assert.True(l.TrackedRemotes <= 64);
+    }
+
+    [Fact]
+    public void Ipv6_remotes_of_one_slash_64_share_one_bucket()
+    {
+        var l = new EgressLimiter(packetsPerSecond: 10_000, packetsPerSecondPerRemote: 100, maxRemotes: 16);
+        var sent = 0;
+        for (var i = 0; i < 1000; i++) if (l.TryTake(IpAddress128.Parse($"2001:db8:0:1::{i + 1:x}"), Second)) sent++;
+        Assert.Equal(25, sent); // one burst for the whole /64
+        Assert.Equal(1, l.TrackedRemotes);
+        Assert.True(l.TryTake(IpAddress128.Parse("2001:db8:0:2::1"), Second)); // another /64 has its own
     }
 }

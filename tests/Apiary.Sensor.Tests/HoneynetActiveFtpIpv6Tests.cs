@@ -104,6 +104,22 @@ public sealed partial class HoneynetLabTests
     }
 
     [Fact]
+    public void Active_data_connection_to_a_client_port_nobody_listens_on_ends_with_425_and_the_session_goes_on()
+    {
+        var lab = Lab();
+        if (lab == null || !ExternalTool.Require("nc")) return;
+        // Port 9999 on the client: nothing listens, the client's kernel answers the sensor's SYN with a RST.
+        var session = "USER anonymous\r\nPASS probe@example.org\r\nPORT 192,0,2,100,39,15\r\nLIST\r\nPWD\r\n";
+        var r = lab.Client("nc", ["-w", "3", "192.0.2.12", "21"], 15, stdin: session);
+        output.WriteLine(r.StdOut);
+        Assert.Contains("200 PORT command successful", r.StdOut, StringComparison.Ordinal);
+        Assert.Contains("425 Failed to establish connection.", r.StdOut, StringComparison.Ordinal);
+        Assert.Contains("257 \"/\"", r.StdOut, StringComparison.Ordinal);
+        var log = File.ReadAllText(Path.Combine(lab.CaptureDir, "services.jsonl"));
+        Assert.Contains("\"data_connection_refused\"", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Ipv6_host_answers_tcp_udp_and_echo_with_its_personality_rules()
     {
         var lab = Lab();

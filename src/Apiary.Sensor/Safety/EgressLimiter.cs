@@ -3,7 +3,7 @@ using Apiary.Core;
 namespace Apiary.Sensor.Safety;
 
 /// <summary>
-/// Token buckets on everything the sensor sends: one overall and one per remote address, so the sensor can never
+/// Token buckets on everything the sensor sends: one overall and one per remote address (IPv4) or /64 (IPv6), so the sensor can never
 /// amplify or reflect a flood (each inbound packet earns at most the answers the buckets allow).
 /// The per-remote table is bounded; when it is full, stale entries are dropped, and if none is stale, unknown
 /// remotes share one overflow bucket (so spoofed floods from many sources cannot grow memory).
@@ -44,6 +44,9 @@ public sealed class EgressLimiter
     /// <summary>Takes one token from the overall bucket and the remote's bucket; false = do not send.</summary>
     public bool TryTake(IpAddress128 remote, long nowTicks)
     {
+        // IPv6 remotes share a bucket per /64: one machine can draw any number of addresses from its /64, so a
+        // per-address bucket would not limit it.
+        if (!remote.IsV4) remote = new IpAddress128(remote.Hi, 0);
         Refill(ref _global, _globalRate, _globalBurst, nowTicks);
         if (_global.Tokens < 1) { Denied++; return false; }
         bool ok;

@@ -212,7 +212,8 @@ public sealed class FtpService(VirtualHostRuntime host, Responder responder) : I
             Reply(preliminary);
             _pending = t;
             _data = new FtpDataService(this);
-            if (responder.ConnectData(_control!, target.Address, target.Port, _data, out var why) == null)
+            _data.Connecting = responder.ConnectData(_control!, target.Address, target.Port, _data, out var why);
+            if (_data.Connecting == null)
             {
                 _control!.Log("data_connection_refused", why);
                 _data = null;
@@ -288,6 +289,8 @@ public sealed class FtpDataService(FtpService owner) : ITcpService
 
     public string Name => "ftp-data";
     public bool IsOpen => _session != null;
+    /// <summary>Active mode: the connection the sensor is opening, until it opens (aborted if abandoned before).</summary>
+    internal TcpConnection? Connecting { get; set; }
     public bool Started { get; private set; }
     public bool Uploading { get; private set; }
 
@@ -310,5 +313,9 @@ public sealed class FtpDataService(FtpService owner) : ITcpService
 
     public void OnClosed(ITcpSession session) => owner.DataFinished(this, _what, _received);
 
-    public void Abandon() => _session?.Close();
+    public void Abandon()
+    {
+        if (_session != null) _session.Close();
+        else Connecting?.Abort(sendReset: false);
+    }
 }

@@ -382,9 +382,10 @@ public sealed class TcpConnection : ITcpSession
     private void Finish()
     {
         if (State == TcpState.Closed) return;
-        var wasOpen = _opened;
+        // A service hears of the end if it was opened, or if it asked for this connection (active open that failed).
+        var tell = _opened || State == TcpState.SynSent;
         State = TcpState.Closed;
-        if (wasOpen) Service.OnClosed(this);
+        if (tell) Service.OnClosed(this);
         _r.Remove(this);
     }
 }
