@@ -23,7 +23,8 @@ public static class SyntheticPaperData
                    TIMESTAMP '2003-03-01 00:00:00' + to_microseconds(CAST(((hash(s * 7 + {seed}) % 10540800000) * 1000) AS BIGINT)) AS start_ts,
                    CASE WHEN hash(s * 11 + {seed}) % 1000 < 704 THEN 3 WHEN hash(s * 11 + {seed}) % 1000 < 760 THEN 2 ELSE 1 END AS ntargets,
                    CAST(hash(s * 13 + {seed}) % 3 AS INTEGER) AS single_target,
-                   CAST(1 + (s * 7919) % 223 AS VARCHAR) || '.' || CAST((s * 31) % 256 AS VARCHAR) || '.' || CAST((s * 17 + 3) % 256 AS VARCHAR) || '.' || CAST(1 + s % 254 AS VARCHAR) AS src
+                   CAST(1 + (s * 7919) % 223 AS VARCHAR) || '.' || CAST((s * 31) % 256 AS VARCHAR) || '.' || CAST((s * 17 + 3) % 256 AS VARCHAR) || '.' || CAST(1 + s % 254 AS VARCHAR) AS src,
+                   CAST((1 + (s * 7919) % 223) * 16777216 + ((s * 31) % 256) * 65536 + ((s * 17 + 3) % 256) * 256 + 1 + s % 254 AS UINTEGER) AS src4
             FROM range(0, {sources}) t(s)
             """));
         store.Execute("""
@@ -32,15 +33,15 @@ public static class SyntheticPaperData
             """);
         // Packet p belongs to source p % S and is its (p / S)-th packet, 0.7 s after the previous one.
         store.Execute(string.Create(inv, $"""
-            INSERT INTO packets (file_id, frame, ts, wire_len, cap_len, eth_type, ip_ver, src, dst, proto, ttl, sport, dport, tcp_flags, icmp_type, payload_len)
-            SELECT 1, p + 1, ts, 60, 60, 2048, 4, src,
-                   '192.0.2.1' || CAST(target AS VARCHAR),
+            INSERT INTO packet_rows (file_id, frame, ts, wire_len, cap_len, eth_type, ip_ver, src4, dst4, proto, ttl, sport, dport, tcp_flags, icmp_type, payload_len)
+            SELECT 1, p + 1, ts, 60, 60, 2048, 4, src4,
+                   3221225984 + 10 + target,
                    proto, 113, CASE WHEN proto = 1 THEN NULL WHEN backscatter THEN dport_open ELSE 1024 + CAST(h % 60000 AS INTEGER) END,
                    CASE WHEN proto = 1 THEN NULL WHEN backscatter THEN 1024 + CAST(h % 60000 AS INTEGER) ELSE dport_req END,
                    CASE WHEN proto <> 6 THEN NULL WHEN backscatter THEN 18 WHEN j = 0 THEN 2 ELSE 24 END,
                    CASE WHEN proto = 1 THEN (CASE WHEN backscatter THEN 3 ELSE 8 END) ELSE NULL END, 0
             FROM (
-                SELECT p, j, src, ts, h, target, backscatter,
+                SELECT p, j, src4, ts, h, target, backscatter,
                        CASE WHEN h % 1000 < 979 OR backscatter THEN 6 WHEN h % 1000 < 993 THEN 1 ELSE 17 END AS proto,
                        CASE target WHEN 0 THEN [139, 445, 80, 21][1 + CAST(h % 4 AS INTEGER)]
                                    WHEN 1 THEN [139, 445, 80, 135, 21, 25, 443][1 + CAST(h % 7 AS INTEGER)]
@@ -50,7 +51,7 @@ public static class SyntheticPaperData
                                                           ELSE [80, 21, 22, 111][1 + CAST(h % 4 AS INTEGER)] END)
                             ELSE [139, 139, 139, 139, 139, 445, 445, 80, 80, 135, 21, 1433, 3389, 4899, 57][1 + CAST((h >> 8) % 15 AS INTEGER)] END AS dport_req
                 FROM (
-                    SELECT p, j, s.src, s.start_ts + to_microseconds(j * 700000) AS ts, hash(p * 2654435761 + {seed}) AS h,
+                    SELECT p, j, s.src4, s.start_ts + to_microseconds(j * 700000) AS ts, hash(p * 2654435761 + {seed}) AS h,
                            CASE WHEN s.ntargets = 1 THEN s.single_target ELSE LEAST(CAST(j * s.ntargets / GREATEST(1, {packets} / {sources}) AS INTEGER), s.ntargets - 1) END AS target,
                            s.ntargets = 1 AS single,
                            s.ntargets = 1 AND hash(p * 40503 + {seed}) % 100 < 5 AS backscatter

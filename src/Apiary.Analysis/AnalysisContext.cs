@@ -93,24 +93,26 @@ public sealed class AnalysisContext
             """;
         // With a testbed: incoming = to a target address, from an address that is not a target. Open-port periods
         // are merged per port when materialised, so the LEFT JOIN matches at most one row.
+        // Addresses are compared as 128-bit keys (ip_key, docs/schema.md): the stored integers, never their text.
+        if (Testbed is not null) MaterialiseTargetKeys(Testbed);
         var joins = withTestbed
             ? """
-              JOIN testbed_targets t ON t.platform = f.sensor AND t.address = p.dst
-              LEFT JOIN testbed_targets s ON s.platform = f.sensor AND s.address = p.src
+              JOIN a_target_keys t ON t.platform = f.sensor AND t.ip = ip_key(p.dst4, p.dst6)
+              LEFT JOIN a_target_keys s ON s.platform = f.sensor AND s.ip = ip_key(p.src4, p.src6)
               LEFT JOIN testbed_open_ports o ON o.platform = f.sensor AND o.target = t.target AND o.proto = p.proto AND o.port = p.dport
                    AND (o.valid_from IS NULL OR p.ts >= o.valid_from) AND (o.valid_to IS NULL OR p.ts < o.valid_to)
               """
             : "";
         var select = $"""
-            SELECT f.sensor AS platform, {(withTestbed ? "t.target" : "p.dst")} AS target, p.ts, {Sql.EpochMicros("p.ts")} AS t_us,
-                   {Sql.MonthKey("p.ts")} AS month, p.src, p.proto, p.sport, p.dport, p.tcp_flags, p.icmp_type,
+            SELECT f.sensor AS platform, {(withTestbed ? "t.target" : "addr_text(p.dst4, p.dst6)")} AS target, p.ts, {Sql.EpochMicros("p.ts")} AS t_us,
+                   {Sql.MonthKey("p.ts")} AS month, ip_key(p.src4, p.src6) AS src, p.proto, p.sport, p.dport, p.tcp_flags, p.icmp_type,
                    {backscatter} AS is_backscatter,
                    {(withTestbed ? "o.port IS NOT NULL" : "CAST(NULL AS BOOLEAN)")} AS is_open,
                    CAST(0 AS BIGINT) AS visit
-            FROM packets p
+            FROM packet_rows p
             JOIN capture_files f ON f.file_id = p.file_id
             {joins}
-            WHERE {FilterCondition()} AND p.src IS NOT NULL {(withTestbed ? "AND s.address IS NULL" : "")} {InsideCapturePeriods()}
+            WHERE {FilterCondition()} AND (p.src4 IS NOT NULL OR p.src6 IS NOT NULL) {(withTestbed ? "AND s.ip IS NULL" : "")} {InsideCapturePeriods()}
             """;
         Store.Execute(Sql.CreateTempTableAs("a_packets", select));
 
@@ -135,12 +137,24 @@ public sealed class AnalysisContext
             Store.Execute(Sql.DropTempTable("a_long_packets"));
         }
         Store.Execute(Sql.CreateTempTableAs("a_sources", """
-            SELECT platform, src, visit, MIN(ts) AS first_ts, MAX(ts) AS last_ts, MIN(t_us) AS first_us, MAX(t_us) AS last_us,
+            SELECT platform, src, ip_text(src) AS src_text, visit, MIN(ts) AS first_ts, MAX(ts) AS last_ts, MIN(t_us) AS first_us, MAX(t_us) AS last_us,
                    COUNT(*) AS packets, COUNT(DISTINCT target) AS targets, MIN(month) AS first_month
             FROM a_packets GROUP BY platform, src, visit
             """));
         _prepared = true;
         PrepareTime = sw.Elapsed;
+    }
+
+    /// <summary>
+    /// a_target_keys(platform, target, ip): the testbed's target addresses as the 128-bit keys of ip_key, so that
+    /// a_packets joins on integers (an inventory holds tens of targets: one INSERT).
+    /// </summary>
+    private void MaterialiseTargetKeys(TestbedInventory testbed)
+    {
+        Store.Execute(Sql.CreateTempTableAs("a_target_keys", "SELECT CAST(NULL AS VARCHAR) AS platform, CAST(NULL AS VARCHAR) AS target, CAST(NULL AS UHUGEINT) AS ip WHERE false"));
+        var rows = testbed.Platforms.SelectMany(p => p.Targets.Select(t =>
+            $"({SqlDialect.Literal(p.Name)}, {SqlDialect.Literal(t.Name)}, {new UInt128(t.Address.Hi, t.Address.Lo).ToString(CultureInfo.InvariantCulture)}::UHUGEINT)")).ToList();
+        if (rows.Count > 0) Store.Execute("INSERT INTO a_target_keys VALUES " + string.Join(", ", rows));
     }
 
     /// <summary>

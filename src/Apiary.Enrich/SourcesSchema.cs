@@ -41,14 +41,18 @@ public static class SourcesSchema
               WHERE newest_rank = 1) n ON n.rid = e.rowid
         """;
 
-    /// <summary>Per platform and source address: activity from complete capture files.</summary>
+    /// <summary>
+    /// Per platform and source address: activity from complete capture files. Grouped on the stored integer
+    /// columns and turned into text once per address (addr_text is the text of <c>packets.src</c>).
+    /// </summary>
     private const string Activity = """
         activity AS (
-            SELECT c.sensor, p.src AS address, max(p.ip_ver) AS ip_ver,
-                   min(p.ts) AS first_seen, max(p.ts) AS last_seen, count(*) AS packets
-            FROM packets p JOIN capture_files c ON c.file_id = p.file_id
-            WHERE c.status = 'complete' AND p.src IS NOT NULL
-            GROUP BY c.sensor, p.src)
+            SELECT sensor, addr_text(src4, src6) AS address, ip_ver, first_seen, last_seen, packets FROM (
+                SELECT c.sensor, p.src4, p.src6, max(p.ip_ver) AS ip_ver,
+                       min(p.ts) AS first_seen, max(p.ts) AS last_seen, count(*) AS packets
+                FROM packet_rows p JOIN capture_files c ON c.file_id = p.file_id
+                WHERE c.status = 'complete' AND (p.src4 IS NOT NULL OR p.src6 IS NOT NULL)
+                GROUP BY c.sensor, p.src4, p.src6) g)
         """;
 
     /// <summary>

@@ -33,8 +33,9 @@ public static class SourcesUpdater
             var dbSet = DatabaseSetKey(databases);
             var pending = store.Query($"""
                 SELECT s.src FROM (
-                    SELECT DISTINCT p.src FROM packets p JOIN capture_files c ON c.file_id = p.file_id
-                    WHERE c.status = 'complete' AND p.src IS NOT NULL) s
+                    SELECT addr_text(k.src4, k.src6) AS src FROM (
+                        SELECT DISTINCT p.src4, p.src6 FROM packet_rows p JOIN capture_files c ON c.file_id = p.file_id
+                        WHERE c.status = 'complete' AND (p.src4 IS NOT NULL OR p.src6 IS NOT NULL)) k) s
                 WHERE NOT EXISTS (SELECT 1 FROM source_enrichment e WHERE e.address = s.src AND e.db_set = {SqlLiteral.Text(dbSet)})
                 ORDER BY s.src
                 """);

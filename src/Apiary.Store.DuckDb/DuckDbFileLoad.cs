@@ -101,7 +101,7 @@ internal sealed class DuckDbFileLoad : IFileLoad
             _fileId = fileId;
             DuckDbStore.Execute(connection, "BEGIN TRANSACTION");
             _open = true;
-            Appender = new PacketChunkAppender(connection, new AddressTextCache());
+            Appender = new PacketChunkAppender(connection);
         }
 
         public DuckDBConnection Connection { get; }

@@ -56,6 +56,7 @@ public sealed class DuckDbStore : IIngestStore
         {
             store.Execute($"SET memory_limit = '{memoryLimit.Replace("'", "", StringComparison.Ordinal)}'");
             if (threads > 0) store.Execute($"SET threads = {threads}");
+            store.RefuseTextAddressStore();
             if (!readOnly)
                 foreach (var ddl in Schema.All) store.Execute(ddl);
         }
@@ -65,6 +66,18 @@ public sealed class DuckDbStore : IIngestStore
             throw;
         }
         return store;
+    }
+
+    /// <summary>
+    /// Stores written before addresses became integers hold <c>packets</c> as a table with text addresses; the
+    /// loader and the analyses need <c>packet_rows</c>. Converting would re-parse every address, re-ingesting the
+    /// captures is the same work and keeps one code path: say so instead of failing later on a missing table.
+    /// </summary>
+    private void RefuseTextAddressStore()
+    {
+        var old = Query("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'packets' AND table_type = 'BASE TABLE'").Scalar();
+        if (Convert.ToInt64(old, System.Globalization.CultureInfo.InvariantCulture) > 0)
+            throw new InvalidOperationException($"{Path}: this store was written by an older Apiary (table packets with text addresses); ingest the captures into a new store");
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Apiary.Store;
 using Apiary.Analysis.Analyses;
 using Xunit;
 using static Apiary.Analysis.Tests.PaperFixture;
@@ -328,7 +329,7 @@ public sealed class AnalysesOnFixtureTests : IDisposable
     [Fact]
     public void PacketsOutsideTheDeclaredCapturePeriods_AreNotAnalysed_ButCounted()
     {
-        _fixture.Store.Execute($"INSERT INTO packets (file_id, frame, ts, src, dst, proto, sport, dport, tcp_flags) VALUES (1, 100, TIMESTAMP '2003-07-20 10:00:00', '203.0.113.9', '{M0}', 6, 1, 80, 2)");
+        _fixture.Store.Execute($"INSERT INTO packet_rows (file_id, frame, ts, src4, dst4, proto, sport, dport, tcp_flags) VALUES (1, 100, TIMESTAMP '2003-07-20 10:00:00', {Schema.AddressLiterals("203.0.113.9").V4}, {Schema.AddressLiterals(M0).V4}, 6, 1, 80, 2)");
         Assert.Equal(21, F(Run(new TotalsAnalysis()), "packets"));
         Assert.Equal(2, F(Run(new DataQualityAnalysis()), "packets_outside_capture_periods"));
         Assert.Equal(22, F(Run(new TotalsAnalysis(), testbed: false), "packets") - 2); // without a testbed: every IP packet

@@ -1,3 +1,4 @@
+using Apiary.Store;
 using System.Globalization;
 using System.Text;
 using Apiary.Analysis;
@@ -34,8 +35,10 @@ public sealed class FixtureStore : IDisposable
         if (!_files.TryGetValue(fileId, out var f)) _files[fileId] = f = (sensor, []);
         f.Times.Add(ts);
         string N(int? v) => v?.ToString(CultureInfo.InvariantCulture) ?? "NULL";
+        var (src4, src6) = Schema.AddressLiterals(src);
+        var (dst4, dst6) = Schema.AddressLiterals(dst);
         _packets.Add(string.Create(CultureInfo.InvariantCulture,
-            $"({fileId}, {f.Times.Count}, {SqlDialect.Timestamp(ts)}, 60, 60, 2048, 4, '{src}', '{dst}', {proto}, {N(sport)}, {N(dport)}, {N(flags)}, {N(icmpType)})"));
+            $"({fileId}, {f.Times.Count}, {SqlDialect.Timestamp(ts)}, 60, 60, 2048, {(src6 == "NULL" ? 4 : 6)}, {src4}, {src6}, {dst4}, {dst6}, {proto}, {N(sport)}, {N(dport)}, {N(flags)}, {N(icmpType)})"));
         return this;
     }
 
@@ -45,7 +48,7 @@ public sealed class FixtureStore : IDisposable
         foreach (var (id, (sensor, times)) in _files)
             Store.Execute(string.Create(CultureInfo.InvariantCulture,
                 $"INSERT INTO capture_files (file_id, sha256, path, sensor, format, first_ts, last_ts, packets, bytes, anomalies, truncated, status, ingested_at) VALUES ({id}, 'sha{id}', '/x/{id}.pcap', '{sensor}', 'pcap', {SqlDialect.Timestamp(times.Min())}, {SqlDialect.Timestamp(times.Max())}, {times.Count}, 1000, 0, false, 'complete', now())"));
-        var sb = new StringBuilder("INSERT INTO packets (file_id, frame, ts, wire_len, cap_len, eth_type, ip_ver, src, dst, proto, sport, dport, tcp_flags, icmp_type) VALUES ");
+        var sb = new StringBuilder("INSERT INTO packet_rows (file_id, frame, ts, wire_len, cap_len, eth_type, ip_ver, src4, src6, dst4, dst6, proto, sport, dport, tcp_flags, icmp_type) VALUES ");
         sb.AppendJoin(", ", _packets);
         if (_packets.Count > 0) Store.Execute(sb.ToString());
         _packets.Clear();

@@ -23,7 +23,10 @@ internal sealed class TestStore : IDisposable
         Store.Execute($"INSERT INTO capture_files (file_id, sha256, path, sensor, status) VALUES ({id}, 'sha{id}', '/x/{id}.pcap', '{sensor}', 'complete')");
         var frame = 1;
         foreach (var (src, ts) in packets)
-            Store.Execute($"INSERT INTO packets (file_id, frame, ts, ip_ver, src, dst) VALUES ({id}, {frame++}, TIMESTAMP '{ts}', {(src.Contains(':', StringComparison.Ordinal) ? 6 : 4)}, '{src}', '192.0.2.1')");
+        {
+            var (src4, src6) = Schema.AddressLiterals(src);
+            Store.Execute($"INSERT INTO packet_rows (file_id, frame, ts, ip_ver, src4, src6, dst4) VALUES ({id}, {frame++}, TIMESTAMP '{ts}', {(src6 == "NULL" ? 4 : 6)}, {src4}, {src6}, {Schema.AddressLiterals("192.0.2.1").V4})");
+        }
         return id;
     }
 

@@ -145,7 +145,7 @@ public class PacketLoadTests
         Assert.Equal(1L, Convert.ToInt64(store.Query("SELECT count(*) FROM packets").Scalar()));
 
         // A file whose rows were committed while its status stayed 'loading' (a crash between commits).
-        store.Execute($"INSERT INTO packets (file_id, frame, ts) SELECT {aborted}, i, TIMESTAMP '2024-01-01' FROM range(1, 100) t(i)");
+        store.Execute($"INSERT INTO packet_rows (file_id, frame, ts) SELECT {aborted}, i, TIMESTAMP '2024-01-01' FROM range(1, 100) t(i)");
         store.Execute($"INSERT INTO observer_rows VALUES ({aborted}, '10.0.0.3')");
         store.Execute($"INSERT INTO anomaly_counts VALUES ({aborted}, 'x', 3)");
 

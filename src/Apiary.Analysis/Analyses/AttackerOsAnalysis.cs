@@ -43,7 +43,7 @@ public sealed class AttackerOsAnalysis : IAnalysis
                         WHEN l.os IS NULL OR l.os = '' OR l.os = '???' OR lower(l.os) = 'unknown' THEN 'unknown'
                         ELSE l.os END AS os,
                    COUNT(*) AS sources
-            FROM a_sources s LEFT JOIN ({labelsSql}) l ON l.platform = s.platform AND l.src = s.src
+            FROM a_sources s LEFT JOIN ({labelsSql}) l ON l.platform = s.platform AND l.src = s.src_text
             GROUP BY 1 ORDER BY sources DESC, os
             """);
         var total = rows.Rows.Sum(r => Values.Long(r[1]));

@@ -18,7 +18,7 @@ public sealed class GeographyAnalysis : IAnalysis
 
         var rows = context.Query($"""
             SELECT s.first_month, COALESCE(NULLIF(e.{country}, ''), '??') AS country, COUNT(*) AS sources
-            FROM a_sources s LEFT JOIN sources e ON e.{table.PlatformColumn} = s.platform AND e.{table.AddressColumn} = s.src
+            FROM a_sources s LEFT JOIN sources e ON e.{table.PlatformColumn} = s.platform AND e.{table.AddressColumn} = s.src_text
             GROUP BY s.first_month, COALESCE(NULLIF(e.{country}, ''), '??')
             """).Rows.Select(r => (Month: Values.Month(r[0]), Country: Values.Text(r[1]), Count: (double)Values.Long(r[2]))).ToList();
         if (rows.Count == 0) return AnalysisResult.NotAvailable(this, "no sources in the selection");

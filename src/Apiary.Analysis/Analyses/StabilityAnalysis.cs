@@ -42,7 +42,7 @@ public sealed class StabilityAnalysis : IAnalysis
         if (sources is not null && country is not null)
             dims.Add(MonthlyStability.Compute($"country (sources, top {context.Options.TopCountries} + other)", MonthlyStability.TopOrOther(Cells($"""
                 SELECT s.first_month, COALESCE(NULLIF(e.{country}, ''), '??'), COUNT(*)
-                FROM a_sources s LEFT JOIN sources e ON e.{sources.PlatformColumn} = s.platform AND e.{sources.AddressColumn} = s.src GROUP BY 1, 2
+                FROM a_sources s LEFT JOIN sources e ON e.{sources.PlatformColumn} = s.platform AND e.{sources.AddressColumn} = s.src_text GROUP BY 1, 2
                 """), context.Options.TopCountries)));
         else notes.Add("country: " + why);
 
