@@ -62,16 +62,16 @@ public sealed record SimulationModel
     /// Share of scanning sources that ping each target first (1-4 echo requests). Calibrated on §5.1: "The vast
     /// majority of the observed packets were TCP ones (97.9 %). Others were ICMP (1.4 %) and UDP packets (0.7 %)."
     /// </summary>
-    public double PingBeforeScanShare { get; init; } = 0.36;
+    public double PingBeforeScanShare { get; init; } = 0.42;
 
     /// <summary>
     /// Share of scanning sources that also ask each target's NetBIOS name (UDP 137), as Windows share scanners do.
     /// With <see cref="MessengerSpamShare"/> and <see cref="SlammerShare"/>, calibrated on §5.1's "UDP packets (0.7 %)".
     /// </summary>
-    public double NetbiosNameQueryShare { get; init; } = 0.36;
+    public double NetbiosNameQueryShare { get; init; } = 0.32;
 
     /// <summary>Share of three-target sources that are Messenger spammers (UDP 1026/1027 on every target, no TCP); part of §5.1's UDP 0.7 %.</summary>
-    public double MessengerSpamShare { get; init; } = 0.06;
+    public double MessengerSpamShare { get; init; } = 0.08;
 
     /// <summary>Share of three-target sources that are SQL Slammer (one UDP 1434 packet per target); part of §5.1's UDP 0.7 %.</summary>
     public double SlammerShare { get; init; } = 0.02;
@@ -121,7 +121,7 @@ public sealed record SimulationModel
     /// attempt is one SYN from most stacks and three from Windows (which retries a refused connect twice).
     /// Calibrated so that requests to closed ports are 23-53 % of each target's requests (§5.3, Figure 3).
     /// </summary>
-    public double ClosedPortAttempts { get; init; } = 18;
+    public double ClosedPortAttempts { get; init; } = 19;
 
     /// <summary>
     /// Mean packets a spoofed-DoS victim sends back to one honeypot address (SYN+ACK, RST, ICMP errors, seconds apart).

@@ -84,9 +84,11 @@ public sealed class SourceScript
     private void Scan(int[] targetIndexes, long t)
     {
         var k = 1 + _rng.PickCumulative(CumulativePortsPerScan());
-        var ports = _ports.PickDistinct(Math.Min(k, _model.MaxPortsPerScan), _rng);
         var ping = _rng.Chance(_model.PingBeforeScanShare);
         var nbstat = _rng.Chance(_model.NetbiosNameQueryShare);
+        // §5.3: "The largest scan we have observed has probed only 9 different ports on each machine": the NetBIOS
+        // name query (UDP 137) counts as one of them.
+        var ports = _ports.PickDistinct(Math.Min(k, _model.MaxPortsPerScan - (nbstat ? 1 : 0)), _rng);
         foreach (var ti in targetIndexes)
         {
             if (ti >= _targets.Count) continue;
@@ -333,12 +335,12 @@ public sealed class SourceScript
         var target = f.Target;
         var notFound = target.IsWindows ? ServicePayloads.HttpNotFoundIis : ServicePayloads.HttpNotFoundApache;
         var style = _rng.NextDouble();
-        if (style < 0.45)
+        if (style < 0.55)
         {
             // Code Red II: one large request, the server answers (or not) and the worm closes.
             return Exchange(f, ServicePayloads.CodeRedRequest, notFound, t);
         }
-        if (style < 0.70) return Exchange(f, ServicePayloads.HttpGetRoot, target.IsWindows ? ServicePayloads.HttpOkPage : notFound, t);
+        if (style < 0.85) return Exchange(f, ServicePayloads.HttpGetRoot, target.IsWindows ? ServicePayloads.HttpOkPage : notFound, t);
         // Nimda: its traversal probes, one per connection; this connection carries the first.
         var probes = _rng.Next(4, ServicePayloads.NimdaRequests.Length + 1);
         t = Exchange(f, ServicePayloads.NimdaRequests[0], notFound, t);

@@ -4,7 +4,7 @@ namespace Apiary.Analysis.Tests;
 
 /// <summary>
 /// A tiny hand-built honeynet month set on the paper's testbed (mach0 192.0.2.10, mach1 .11, mach2 .12;
-/// open ports as in examples/testbed-paper.toml; captured 2003-03-01 to 2003-07-01, Europe/Paris).
+/// its own open ports, written in the inventory below (an earlier version of examples/testbed-paper.toml); captured 2003-03-01 to 2003-07-01, Europe/Paris).
 /// Every expected number in the tests is worked out from the comments here.
 /// </summary>
 public static class PaperFixture

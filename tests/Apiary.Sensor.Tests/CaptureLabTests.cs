@@ -29,8 +29,7 @@ public sealed class CaptureLabTests(ITestOutputHelper output)
         lab.StartSensor(lab.PaperConfig(extraHosts: XpHost.Replace("/nonexistent-replaced", www, StringComparison.Ordinal)));
         var beside = Path.Combine(lab.Dir, "beside.pcap");
         var filter = "arp or (ip and (host 192.0.2.10 or host 192.0.2.11 or host 192.0.2.12 or host 192.0.2.13))";
-        var tcpdump = lab.Background(lab.SensorNs, "tcpdump", "-i", "eth0", "-s", "0", "-B", "32768", "-U", "-w", beside, filter);
-        Thread.Sleep(1500); // tcpdump is listening once its file exists
+        var tcpdump = lab.Tcpdump(lab.SensorNs, beside, "-B", "32768", filter);
         try
         {
             lab.Client("nmap", ["-sS", "-n", "-Pn", "-p", "1-200,445", "192.0.2.10", "192.0.2.11", "192.0.2.12"], 120);
@@ -133,12 +132,11 @@ public sealed class CaptureLabTests(ITestOutputHelper output)
         var beside = Path.Combine(lab.Dir, "beside6.pcap");
         // Everything to or from the virtual IPv6 address, and neighbour solicitations whose target is it.
         var filter = "ip6 host 2001:db8::15 or (icmp6 and ip6[40] == 135 and ip6[48:4] == 0x20010db8 and ip6[52:4] == 0 and ip6[56:4] == 0 and ip6[60:4] == 0x15)";
-        var tcpdump = lab.Background(lab.SensorNs, "tcpdump", "-i", "eth0", "-s", "0", "-B", "32768", "-U", "-w", beside, filter);
+        var tcpdump = lab.Tcpdump(lab.SensorNs, beside, "-B", "32768", filter);
         // And on the far side, everything: no frame may come from the sensor interface's own MAC (management silence).
         var farSide = Path.Combine(lab.Dir, "far6.pcap");
-        var far = lab.Background(lab.ClientNs, "tcpdump", "-i", "eth0", "-s", "0", "-U", "-w", farSide);
+        var far = lab.Tcpdump(lab.ClientNs, farSide);
         var sensorMac = ExternalTool.Run("ip", ["netns", "exec", lab.SensorNs, "cat", "/sys/class/net/eth0/address"]).StdOut.Trim().Replace(":", "", StringComparison.Ordinal);
-        Thread.Sleep(1500);
         try
         {
             Assert.Equal(0, lab.Client("ping", ["-6", "-c", "3", "-i", "0.2", "-W", "2", "2001:db8::15"], 15).ExitCode);

@@ -34,10 +34,9 @@ public sealed class PassiveLabTests(ITestOutputHelper output)
         var clientMac = lab.Client("cat", ["/sys/class/net/eth0/address"]).StdOut.Trim();
         // The far side: every frame on the wire, to find any frame that does not come from the client itself.
         var farSide = Path.Combine(lab.Dir, "far-side.pcap");
-        var far = lab.Background(lab.ClientNs, "tcpdump", "-i", "eth0", "-s", "0", "-U", "-w", farSide);
+        var far = lab.Tcpdump(lab.ClientNs, farSide);
         var beside = Path.Combine(lab.Dir, "beside.pcap");
-        var near = lab.Background(lab.SensorNs, "tcpdump", "-i", "eth0", "-s", "0", "-U", "-w", beside);
-        Thread.Sleep(1500);
+        var near = lab.Tcpdump(lab.SensorNs, beside);
         var windowStart = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
         long windowEnd;
         try

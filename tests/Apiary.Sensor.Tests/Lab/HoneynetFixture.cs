@@ -16,6 +16,7 @@ public sealed class HoneynetFixture : IDisposable
         address = "192.0.2.14"
         personality = "windows-10"
         tcp = { 80 = "http", 445 = "smb", 3389 = "open", 25 = "filtered" }
+        udp = { 161 = "filtered", 500 = "open" }
 
         [[host]]
         name = "linux5"
@@ -33,6 +34,18 @@ public sealed class HoneynetFixture : IDisposable
         personality = "freebsd"
         tcp = { 22 = "ssh", 80 = "http" }
         """;
+
+    /// <summary>host address -> UDP ports (of 7, 137, 161, 500) that answer (open) or are silent (open or filtered); the rest are closed.</summary>
+    public static readonly Dictionary<string, (int[] Open, int[] Silent)> Udp = new()
+    {
+        ["192.0.2.10"] = ([137], []),
+        ["192.0.2.11"] = ([137], []),
+        ["192.0.2.12"] = ([], []),
+        ["192.0.2.13"] = ([], []),
+        ["192.0.2.14"] = ([], [161, 500]),
+        ["192.0.2.15"] = ([7], []),
+        ["192.0.2.16"] = ([], []),
+    };
 
     /// <summary>host address -> (personality, open TCP ports, filtered TCP ports).</summary>
     public static readonly Dictionary<string, (string Personality, int[] Open, int[] Filtered)> Hosts = new()

@@ -164,6 +164,24 @@ public sealed class SensorLab : IDisposable
         return p;
     }
 
+    /// <summary>
+    /// Starts tcpdump in a namespace writing <paramref name="file"/> and waits (bounded, 15 s) until it says it is
+    /// listening, so that no frame of the test falls before it. <paramref name="args"/> are the remaining options and filter.
+    /// </summary>
+    public Process Tcpdump(string ns, string file, params string[] args)
+    {
+        var stderr = new StringBuilder();
+        var p = Background(ns, "tcpdump", stderr, new[] { "-i", "eth0", "-s", "0", "-U", "-w", file }.Concat(args).ToArray());
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            lock (stderr) if (stderr.ToString().Contains("listening on", StringComparison.Ordinal)) return p;
+            if (p.HasExited) break;
+            Thread.Sleep(50);
+        }
+        lock (stderr) throw new InvalidOperationException("tcpdump did not start: " + stderr);
+    }
+
     public static void Interrupt(Process p, int waitMs = 10000)
     {
         if (p.HasExited) return;
