@@ -94,6 +94,25 @@ public sealed class AnalysisContext
     {
         if (_prepared) return;
         var sw = Stopwatch.StartNew();
+        // The prepared tables are sets: every analysis that needs an order says ORDER BY. Letting DuckDB write them
+        // in any order lets it materialise in parallel without re-sequencing (a_packets of 10M packets: 4.5 s -> 3.0 s).
+        // Only for these statements: the analyses' own result order stays as DuckDB's default.
+        var unordered = Store.Dialect == "duckdb";
+        if (unordered) Store.Execute("SET preserve_insertion_order = false");
+        try
+        {
+            PrepareTables();
+        }
+        finally
+        {
+            if (unordered) Store.Execute("RESET preserve_insertion_order");
+        }
+        _prepared = true;
+        PrepareTime = sw.Elapsed;
+    }
+
+    private void PrepareTables()
+    {
         var gapMicros = (long)Options.SourceGap.TotalMicroseconds;
         var withTestbed = Testbed is not null;
         if (Testbed is not null) TestbedTables.Materialise(Store, Testbed);
@@ -164,8 +183,6 @@ public sealed class AnalysisContext
                    COUNT(*) AS packets, COUNT(DISTINCT target) AS targets, MIN(month) AS first_month
             FROM a_packets GROUP BY platform, src, visit
             """));
-        _prepared = true;
-        PrepareTime = sw.Elapsed;
     }
 
     /// <summary>
