@@ -43,7 +43,11 @@ public static class AnalyzeCommand
                 {
                     var results = new List<AnalysisResult>();
                     context.Prepare();
-                    if (parse.GetValue(timings)) Console.Error.WriteLine($"prepare: {context.PrepareTime.TotalMilliseconds:0} ms");
+                    if (parse.GetValue(timings))
+                    {
+                        Console.Error.WriteLine($"prepare: {context.PrepareTime.TotalMilliseconds:0} ms");
+                        foreach (var (step, time) in context.PrepareSteps) Console.Error.WriteLine($"  prepare {step}: {time.TotalMilliseconds:0} ms");
+                    }
                     foreach (var analysis in analyses)
                     {
                         var sw = Stopwatch.StartNew();
