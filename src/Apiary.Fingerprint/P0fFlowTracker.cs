@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Apiary.Core;
 
 namespace Apiary.Fingerprint;
@@ -75,8 +76,42 @@ public sealed class P0fFlowTracker
         _packetCount++;
         var now = (uint)(timestampNs / 1_000_000_000);
         if (_packetCount % ExpireInterval == 0) ExpireCaches(now);
+        // Most packets of a trace are neither a SYN nor part of a tracked flow: for those p0f changes no state and
+        // reports nothing, so the full parse is skipped (it was most of the fingerprinting cost of an ingest).
+        if (IsUntrackedNonSyn(frame, networkOffset)) return null;
         if (!TcpPacketParser.TryParse(frame, networkOffset, wireLength, out var p)) return null;
         return Dispatch(ref p, now, timestampNs, frameNumber);
+    }
+
+    /// <summary>
+    /// True when the TCP packet plainly has no SYN flag and no flow is tracked for its addresses and ports in
+    /// either direction. Reads the same bytes <see cref="TcpPacketParser"/> reads for the flow key; anything it
+    /// cannot read cheaply (short packet) answers false and takes the full path.
+    /// </summary>
+    private bool IsUntrackedNonSyn(ReadOnlySpan<byte> frame, int off)
+    {
+        int tcp, version;
+        IpAddress128 src, dst;
+        if (frame[off] >> 4 == 4)
+        {
+            tcp = off + (frame[off] & 0x0F) * 4;
+            if (tcp + 14 > frame.Length || tcp < off + 20) return false;
+            version = 4;
+            src = IpAddress128.FromV4Bytes(frame[(off + 12)..]);
+            dst = IpAddress128.FromV4Bytes(frame[(off + 16)..]);
+        }
+        else
+        {
+            tcp = off + 40;
+            if (tcp + 14 > frame.Length) return false;
+            version = 6;
+            src = IpAddress128.FromV6Bytes(frame[(off + 8)..]);
+            dst = IpAddress128.FromV6Bytes(frame[(off + 24)..]);
+        }
+        if ((frame[tcp + 13] & TcpFlagBits.Syn) != 0) return false;
+        if (_flows.Count == 0) return true;
+        var key = new FlowKey(version, src, BinaryPrimitives.ReadUInt16BigEndian(frame[tcp..]), dst, BinaryPrimitives.ReadUInt16BigEndian(frame[(tcp + 2)..]));
+        return !_flows.ContainsKey(key) && !_flows.ContainsKey(key.Reversed);
     }
 
     /// <summary>What p0f's default BPF filter ("tcp", also behind VLAN tags) passes: IPv4/IPv6 with protocol TCP.</summary>
