@@ -37,7 +37,6 @@ public static class SourcesUpdater
                         SELECT DISTINCT p.src4, p.src6 FROM packet_rows p JOIN capture_files c ON c.file_id = p.file_id
                         WHERE c.status = 'complete' AND (p.src4 IS NOT NULL OR p.src6 IS NOT NULL)) k) s
                 WHERE NOT EXISTS (SELECT 1 FROM source_enrichment e WHERE e.address = s.src AND e.db_set = {SqlLiteral.Text(dbSet)})
-                ORDER BY s.src
                 """);
             already = Convert.ToInt64(store.Query($"SELECT count(DISTINCT address) FROM source_enrichment WHERE db_set = {SqlLiteral.Text(dbSet)}").Scalar(), CultureInfo.InvariantCulture);
             var enricher = new SourceEnricher(databases);
