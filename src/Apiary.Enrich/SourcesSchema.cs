@@ -77,7 +77,10 @@ public static class SourcesSchema
             SELECT *, row_number() OVER (PARTITION BY sensor, address ORDER BY n DESC, label) AS rk FROM labels),
         os AS (
             SELECT k.sensor, k.address, k.syns AS os_syns, k.matched AS os_matched,
-                   string_agg(r.label || ' (' || r.n || ')', '; ' ORDER BY r.n DESC, r.label) AS os_labels,
+                   -- list + list_sort instead of an ordered string_agg: DuckDB keeps a sort state per group for
+                   -- ordered aggregates, which ran out of the 512 MB memory limit at ~500k sources.
+                   nullif(array_to_string(list_transform(list_sort(list({'rk': r.rk, 'text': r.label || ' (' || r.n || ')'})
+                       FILTER (WHERE r.rk IS NOT NULL)), x -> x.text), '; '), '') AS os_labels,
                    CASE WHEN k.matched = 0 THEN 'unknown' ELSE max(r.os_class) FILTER (WHERE r.rk = 1) END AS os_class,
                    max(r.os_name) FILTER (WHERE r.rk = 1) AS os_name,
                    CASE WHEN k.matched = 0 THEN 'none'
