@@ -32,11 +32,11 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
-    public void Ftp_port_mode_is_client_only_by_default_and_can_be_refused()
+    public void Ftp_port_mode_refuses_by_default_and_can_allow_the_client_only()
     {
-        Assert.True(SensorConfigLoader.Parse(Minimal, "m.toml").FtpAllowPort);
-        var refuse = SensorConfigLoader.Parse(Minimal.Replace("[sensor]", "[limits]\nftp_port_mode = \"refuse\"\n\n[sensor]", StringComparison.Ordinal), "m.toml");
-        Assert.False(refuse.FtpAllowPort);
+        Assert.False(SensorConfigLoader.Parse(Minimal, "m.toml").FtpAllowPort);
+        var allowed = SensorConfigLoader.Parse(Minimal.Replace("[sensor]", "[limits]\nftp_port_mode = \"client_only\"\n\n[sensor]", StringComparison.Ordinal), "m.toml");
+        Assert.True(allowed.FtpAllowPort);
         var e = Assert.Throws<ConfigException>(() => SensorConfigLoader.Parse(Minimal.Replace("[sensor]", "[limits]\nftp_port_mode = \"allow\"\n\n[sensor]", StringComparison.Ordinal), "m.toml"));
         Assert.Contains("m.toml:2", e.Message, StringComparison.Ordinal);
         Assert.Contains("allow", e.Message, StringComparison.Ordinal);

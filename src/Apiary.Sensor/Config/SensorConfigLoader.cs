@@ -62,9 +62,10 @@ public static class SensorConfigLoader
         var egress = (int)(l?.Integer("egress_packets_per_second", 5000, 10, 10_000_000) ?? 5000);
         var egressRemote = (int)(l?.Integer("egress_packets_per_second_per_remote", 1000, 1, 10_000_000) ?? 1000);
         var remotes = (int)(l?.Integer("max_tracked_remotes", 65536, 16, 10_000_000) ?? 65536);
-        // FTP active mode makes the sensor open a data connection: "client_only" (default) allows it back to the
-        // control connection's own address on an unprivileged port only; "refuse" answers PORT/EPRT with 500.
-        var ftpMode = l?.Choice("ftp_port_mode", "client_only", "client_only", "refuse") ?? "client_only";
+        // FTP active mode makes the sensor open a data connection, the one exception to "never initiates": so it is
+        // opt-in. "refuse" (default) answers PORT/EPRT with 500 (PASV only); "client_only" allows it back to the
+        // control connection's own address on an unprivileged port only.
+        var ftpMode = l?.Choice("ftp_port_mode", "refuse", "client_only", "refuse") ?? "refuse";
         l?.EnsureAllUsed();
         if (maxHalf > maxConn) throw limitsNode!.Error($"max_half_open ({maxHalf}) exceeds max_connections ({maxConn})");
 
