@@ -45,6 +45,33 @@ public sealed class SimulatedPipelineTests(SimulatedMonth month, ITestOutputHelp
     }
 
     [Fact]
+    public void Sessions_arrival_models_and_port_popularity_recover_the_model()
+    {
+        if (!month.Ready) return;
+        var sources = month.Figure("totals", "sources");
+        // Exact: a large session is a source (same 25 h gap), and the generator's sources never return.
+        Assert.Equal(sources, month.Figure("sessions", "large_sessions"));
+        Assert.True(month.Figure("sessions", "tiny_per_large") >= 1, "every source has at least one tiny session");
+        // Arrivals: the attack-rate model counts new sources per whole observed hour (the testbed's capture periods,
+        // which here span more than the one simulated month, so its mean is diluted by the empty months): its mean
+        // times its hours is the number of sources, up to the few arriving in a partial last hour.
+        var hours = month.Figure("attack-rate", "hours");
+        var mean = month.Figure("attack-rate", "mean_per_hour");
+        Assert.InRange(mean * hours, sources * 0.98, sources * 1.001);
+        // The generator modulates the rate by hour of day and weekday (evening and weekend peaks), so new sources per
+        // hour are over-dispersed against a homogeneous Poisson process: the index must exceed 1.
+        Assert.True(month.Figure("attack-rate", "dispersion_index") > 1.0, "diurnal modulation not visible in the dispersion index");
+        // Inter-arrival: the generator draws ~2.1 new sources per hour over March (§5.1: "more than 2 new attacking
+        // sources per hour"), so the mean gap between consecutive new sources is March's length over their number
+        // (within 5 %: the first and last gaps of the month are cut).
+        var marchSeconds = 31 * 24 * 3600.0;
+        Assert.InRange(month.Figure("inter-arrival", "mean_s"), marchSeconds / sources * 0.95, marchSeconds / sources * 1.05);
+        // Ports by sources (Fig. 5): 445 and 80 are what most sources ask for (§5.2); the generator makes 445 the first.
+        var portLabel = month.Results["port-sources-monthly"].FindFigure("most_sources_port")!.Label;
+        Assert.EndsWith(": 445/tcp", portLabel, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Target_split_order_and_lifetime_recover_the_model()
     {
         if (!month.Ready) return;
