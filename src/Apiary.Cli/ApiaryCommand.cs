@@ -22,5 +22,25 @@ public static class ApiaryCommand
         return root;
     }
 
-    public static int Run(string[] args) => Build().Parse(args).Invoke();
+    /// <summary>
+    /// Runs a command. Errors a user can act on that any command may meet (a store in an old layout) are printed
+    /// as one line with exit 1; anything else is reported whole, as System.CommandLine's default handler does.
+    /// </summary>
+    public static int Run(string[] args)
+    {
+        try
+        {
+            return Build().Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Apiary.Store.StoreFormatException e)
+        {
+            Console.Error.WriteLine($"apiary: {e.Message}");
+            return 1;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Console.Error.WriteLine($"apiary: unexpected error: {e}");
+            return 1;
+        }
+    }
 }

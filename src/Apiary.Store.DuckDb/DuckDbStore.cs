@@ -77,7 +77,7 @@ public sealed class DuckDbStore : IIngestStore
     {
         var old = Query("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'packets' AND table_type = 'BASE TABLE'").Scalar();
         if (Convert.ToInt64(old, System.Globalization.CultureInfo.InvariantCulture) > 0)
-            throw new InvalidOperationException($"{Path}: this store was written by an older Apiary (table packets with text addresses); ingest the captures into a new store");
+            throw new StoreFormatException($"{Path}: this store was written by an older Apiary (table packets with text addresses); ingest the captures into a new store");
     }
 
     /// <summary>

@@ -85,4 +85,24 @@ public sealed class QueryCliTests : IDisposable
         using var store = DuckDbStore.Open(_db, readOnly: true);
         Assert.Equal(2L, Convert.ToInt64(store.Query("SELECT count(*) FROM capture_files").Scalar()));
     }
+
+    [Fact]
+    public void A_store_of_the_text_address_layout_is_refused_with_a_message_not_a_stack_trace()
+    {
+        var old = Path.Combine(_folder, "old.duckdb");
+        using (var connection = new DuckDB.NET.Data.DuckDBConnection($"Data Source={old}"))
+        {
+            connection.Open();
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = "CREATE TABLE packets (file_id INTEGER, src VARCHAR, dst VARCHAR)";
+            cmd.ExecuteNonQuery();
+        }
+        foreach (var args in new[] { new[] { "query", "SELECT 1", "--db", old }, ["analyze", "totals", "--db", old] })
+        {
+            var r = Cli.Run(args);
+            Assert.Equal(1, r.ExitCode);
+            Assert.Contains($"apiary: {old}: this store was written by an older Apiary", r.StdErr, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", r.StdErr, StringComparison.Ordinal);
+        }
+    }
 }
