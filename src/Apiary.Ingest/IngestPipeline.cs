@@ -279,9 +279,10 @@ public sealed class IngestPipeline
 
     /// <summary>
     /// Reads and decodes a file on the calling thread without storing anything (the benchmark's "read + decode"
-    /// figure and <c>apiary ingest --dry-run</c>).
+    /// figure and <c>apiary ingest --dry-run</c>); an <paramref name="observer"/> sees every packet, as during ingest
+    /// (re-fingerprinting stored captures).
     /// </summary>
-    public static DecodeOnlyResult DecodeOnly(string path, FrameDecoder decode, CancellationToken cancellation = default)
+    public static DecodeOnlyResult DecodeOnly(string path, FrameDecoder decode, CancellationToken cancellation = default, IPacketObserver? observer = null)
     {
         var clock = Stopwatch.StartNew();
         var anomalies = new AnomalyLog();
@@ -291,6 +292,7 @@ public sealed class IngestPipeline
         while (reader.TryReadNext(out var frame))
         {
             decode(in frame, ref packet, anomalies);
+            observer?.OnPacket(in frame, in packet);
             if (packet.IpVersion != 0) ipPackets++;
             if ((++packets & 0xFFFF) == 0) cancellation.ThrowIfCancellationRequested();
         }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using Apiary.Capture;
-using Apiary.Core;
 using Apiary.Fingerprint;
 using Apiary.Store;
 
@@ -56,7 +54,7 @@ public static class Refingerprinter
             observer.OnFileStart(new IngestFileInfo(fileId, path, sha, ""));
             try
             {
-                Feed(path, observer, decode, cancellation);
+                IngestPipeline.DecodeOnly(path, decode, cancellation, observer);
                 store.Execute("BEGIN TRANSACTION");
                 try
                 {
@@ -79,20 +77,6 @@ public static class Refingerprinter
             done++;
         }
         return new RefingerprintResult(done, skipped, unavailable, rows);
-    }
-
-    private static void Feed(string path, FingerprintObserver observer, FrameDecoder decode, CancellationToken cancellation)
-    {
-        var anomalies = new AnomalyLog();
-        using var reader = CaptureReader.Open(path, anomalies);
-        var packet = default(DecodedPacket);
-        long n = 0;
-        while (reader.TryReadNext(out var frame))
-        {
-            decode(in frame, ref packet, anomalies);
-            observer.OnPacket(in frame, in packet);
-            if ((++n & 0xFFFF) == 0) cancellation.ThrowIfCancellationRequested();
-        }
     }
 
     private static string Quote(string s) => "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'";
