@@ -22,6 +22,7 @@ internal sealed class EnrichmentAnswerFile : IDisposable
 
     public EnrichmentAnswerFile(IStore store, IReadOnlyList<(string Column, string Value)> constants)
     {
+        if (store.Dialect != "duckdb") throw new NotSupportedException($"bulk enrichment load is written for DuckDB, not {store.Dialect}");
         _store = store;
         _constants = constants;
         _writer = new StreamWriter(_path, false, new UTF8Encoding(false), 1 << 16);
@@ -48,7 +49,6 @@ internal sealed class EnrichmentAnswerFile : IDisposable
         if (_rows == 0) return;
         var columns = RowColumns + ", " + string.Join(", ", _constants.Select(c => c.Column));
         var constants = string.Join(", ", _constants.Select(c => c.Value + " AS " + c.Column));
-        if (_store.Dialect != "duckdb") throw new NotSupportedException($"bulk enrichment load is written for DuckDB, not {_store.Dialect}");
         const string types = "{'address':'VARCHAR','ip_ver':'UTINYINT','country':'VARCHAR','country2':'VARCHAR','asn':'UINTEGER','as_org':'VARCHAR'}";
         _store.Execute($"INSERT INTO source_enrichment ({columns}) SELECT {RowColumns}, {constants} FROM read_csv({SqlLiteral.Text(_path)}, " +
                        $"header = false, delim = ',', quote = '\"', escape = '\"', nullstr = '\\N', auto_detect = false, columns = {types})");
