@@ -83,8 +83,6 @@ public static class SourcesSchema
 
     public const string DropActivity = "DROP TABLE IF EXISTS temp.enrich_activity";
 
-    public const string DistinctSources = "SELECT count(DISTINCT src_ip) FROM enrich_activity";
-
     /// <summary>
     /// The source address keys without an answer from any earlier run with the same databases
     /// (<paramref name="sameDatabaseRuns"/>), as two UBIGINT halves read with typed getters.

@@ -44,10 +44,11 @@ public static class SourcesUpdater
             else
             {
                 var run = EnrichmentRun.Of(databases, DateTime.UtcNow);
-                var sameDatabases = store.Query($"SELECT run_id FROM enrichment_runs WHERE db_set = {SqlLiteral.Text(run.DbSet)} ORDER BY run_id")
-                    .Rows.Select(r => Convert.ToInt32(r[0], CultureInfo.InvariantCulture)).ToList();
-                var distinct = Convert.ToInt64(store.Query(SourcesSchema.DistinctSources).Scalar(), CultureInfo.InvariantCulture);
-                var pending = store.Read(SourcesSchema.PendingAddresses(sameDatabases),
+                // Earlier runs with the same databases: their addresses are not looked up again (one answer per
+                // address and set of databases, so their address counts add up to the addresses answered).
+                var sameDatabases = store.Query($"SELECT run_id, addresses FROM enrichment_runs WHERE db_set = {SqlLiteral.Text(run.DbSet)} ORDER BY run_id").Rows;
+                already = sameDatabases.Sum(r => Convert.ToInt64(r[1], CultureInfo.InvariantCulture));
+                var pending = store.Read(SourcesSchema.PendingAddresses(sameDatabases.Select(r => Convert.ToInt32(r[0], CultureInfo.InvariantCulture)).ToList()),
                     r => new IpAddress128(r.GetFieldValue<ulong>(0), r.GetFieldValue<ulong>(1))).ToList();
                 Phase("pending addresses");
                 var files = new List<EnrichmentAnswerFile>();
@@ -55,7 +56,6 @@ public static class SourcesUpdater
                 {
                     var threads = LookUp(new SourceEnricher(databases), pending, files);
                     enriched = pending.Count;
-                    already = distinct - enriched;
                     lookupTime = phase.Elapsed;
                     Phase($"lookups and answer spill ({threads} thread(s))");
                     long conflicts = 0;
