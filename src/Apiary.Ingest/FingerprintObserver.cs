@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Apiary.Core;
 using Apiary.Fingerprint;
@@ -7,29 +8,38 @@ using Apiary.Store;
 namespace Apiary.Ingest;
 
 /// <summary>
-/// Fills the <c>fingerprints</c> table during ingest: every packet goes through a per-file
-/// <see cref="P0fFlowTracker"/> (stray SYN+ACKs included, flagged), each fingerprint becomes one row.
-/// Rows are spilled to a temporary CSV file while the file is read (memory stays flat however many SYNs a
-/// flood holds) and loaded inside the transaction that completes the file, so they commit or vanish with it.
+/// Fills the fingerprint tables during ingest: every packet goes through a per-file <see cref="P0fFlowTracker"/>
+/// (stray SYN+ACKs included, flagged). Each fingerprint becomes one narrow row of numbers in
+/// <c>fingerprint_rows</c>; its strings (raw signature, label, match quality, database) go once per distinct
+/// outcome of the file into <c>fingerprint_signatures</c> (Schema). Rows are spilled to a temporary CSV file of
+/// numbers while the file is read (memory stays flat however many SYNs a flood holds) and loaded inside the
+/// transaction that completes the file, so they commit or vanish with it.
 /// </summary>
 public sealed class FingerprintObserver : IPacketObserver, IDisposable
 {
-    private const string Columns =
-        "file_id, frame, ts, src, dst, sport, dport, direction, raw_sig, label_type, os_class, os_name, os_flavor, " +
-        "is_app, fuzzy, dist, params, mtu, link, stray, fp_db";
+    /// <summary>The spill's columns, in order (file_id is the same for the whole file and given in the INSERT).</summary>
+    private const string SpillColumns =
+        "{'frame':'BIGINT','ts_us':'BIGINT','src_hi':'UBIGINT','src_lo':'UBIGINT','dst_hi':'UBIGINT','dst_lo':'UBIGINT'," +
+        "'sport':'USMALLINT','dport':'USMALLINT','syn':'BOOLEAN','stray':'BOOLEAN','dist':'INTEGER','sig_id':'INTEGER'}";
 
-    /// <summary>Rows per INSERT statement for stores that cannot read a CSV file (keeps statements small).</summary>
-    private const int InsertBatchRows = 500;
+    /// <summary>Signature rows per INSERT statement (a file has a few hundred distinct outcomes at most).</summary>
+    private const int SignatureBatchRows = 200;
 
-    /// <summary>Address texts cached per file: a flood repeats few addresses; the bound keeps a random-source flood from growing it.</summary>
-    private const int MaxCachedAddresses = 65536;
+    /// <summary>Identity keys remembered per file: texts built per SYN (rare params) would otherwise grow it per SYN.</summary>
+    private const int MaxIdentityKeys = 4096;
+
+    /// <summary>Spill buffer: flushed to the file when less than one row's worth (13 numbers) is left.</summary>
+    private const int SpillBufferBytes = 1 << 16, MaxRowBytes = 13 * 21;
 
     private readonly P0fDatabase _db;
     private readonly string _provenance;
     private readonly string _spillDir;
-    private readonly Dictionary<IpAddress128, string> _addressText = [];
+    private readonly Dictionary<SignatureKey, int> _signatures = [];
+    private readonly Dictionary<SignatureKey, int> _byIdentity = new(ByIdentity.Instance);
+    private readonly byte[] _buffer = new byte[SpillBufferBytes];
+    private int _used;
     private P0fFlowTracker? _tracker;
-    private StreamWriter? _spill;
+    private FileStream? _spill;
     private string? _spillPath;
     private int _fileId;
 
@@ -49,8 +59,10 @@ public sealed class FingerprintObserver : IPacketObserver, IDisposable
         _fileId = file.FileId;
         _tracker = new P0fFlowTracker(_db, FingerprintMode.IncludeStraySynAcks);
         _spillPath = Path.Combine(_spillDir, $"apiary-fingerprints-{Environment.ProcessId}-{file.FileId}-{Guid.NewGuid():N}.csv");
-        _spill = new StreamWriter(_spillPath, false, new UTF8Encoding(false), 1 << 16);
-        _addressText.Clear();
+        _spill = new FileStream(_spillPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
+        _used = 0;
+        _signatures.Clear();
+        _byIdentity.Clear();
         Rows = 0;
     }
 
@@ -66,12 +78,19 @@ public sealed class FingerprintObserver : IPacketObserver, IDisposable
     public void OnFileComplete(IStore store, int fileId)
     {
         if (_spill is null || _spillPath is null) return;
+        FlushBuffer();
         _spill.Dispose();
         _spill = null;
         if (Rows > 0)
         {
-            if (store.Dialect == "duckdb") LoadCsv(store, _spillPath);
-            else InsertValues(store, _spillPath);
+            if (store.Dialect != "duckdb") throw new NotSupportedException($"the fingerprint bulk load is written for DuckDB, not {store.Dialect}");
+            InsertSignatures(store);
+            store.Execute($"""
+                INSERT INTO fingerprint_rows (file_id, frame, ts, src_ip, dst_ip, sport, dport, syn, stray, dist, sig_id)
+                SELECT {_fileId}, frame, make_timestamp(ts_us), (src_hi::UHUGEINT << 64) | src_lo::UHUGEINT,
+                       (dst_hi::UHUGEINT << 64) | dst_lo::UHUGEINT, sport, dport, syn, stray, dist, sig_id
+                FROM read_csv({SqlText(_spillPath)}, header = false, delim = ',', quote = '', auto_detect = false, columns = {SpillColumns})
+                """);
         }
         DropSpill();
         _tracker = null;
@@ -93,81 +112,73 @@ public sealed class FingerprintObserver : IPacketObserver, IDisposable
         _spillPath = null;
     }
 
-    private string Address(IpAddress128 a)
-    {
-        if (_addressText.TryGetValue(a, out var s)) return s;
-        s = a.ToString();
-        if (_addressText.Count < MaxCachedAddresses) _addressText[a] = s;
-        return s;
-    }
-
     private void WriteRow(FingerprintObservation o)
     {
-        var label = o.Match.Label;
+        var key = new SignatureKey(o.RawSignature, o.Match.Signature, o.Match.Fuzzy, o.Params, o.Mtu, o.Link);
+        if (!_byIdentity.TryGetValue(key, out var sigId))
+        {
+            if (!_signatures.TryGetValue(key, out sigId))
+            {
+                sigId = _signatures.Count;
+                _signatures.Add(key, sigId);
+            }
+            if (_byIdentity.Count == MaxIdentityKeys) _byIdentity.Clear();
+            _byIdentity[key] = sigId;
+        }
         var src = o.IsSyn ? o.Client : o.Server;
         var dst = o.IsSyn ? o.Server : o.Client;
-        var w = _spill!;
-        w.Write(_fileId.ToString(CultureInfo.InvariantCulture)); w.Write(',');
-        w.Write(o.FrameNumber.ToString(CultureInfo.InvariantCulture)); w.Write(',');
-        w.Write(Timestamp(o.TimestampNs)); w.Write(',');
-        w.Write(Address(src)); w.Write(',');
-        w.Write(Address(dst)); w.Write(',');
-        w.Write((o.IsSyn ? o.ClientPort : o.ServerPort).ToString(CultureInfo.InvariantCulture)); w.Write(',');
-        w.Write((o.IsSyn ? o.ServerPort : o.ClientPort).ToString(CultureInfo.InvariantCulture)); w.Write(',');
-        w.Write(o.IsSyn ? "syn" : "syn+ack"); w.Write(',');
-        Quoted(w, o.RawSignature); w.Write(',');
-        Nullable(w, label is null ? null : label.Generic ? "g" : "s"); w.Write(',');
-        Nullable(w, label?.Class); w.Write(',');
-        Nullable(w, label?.Name); w.Write(',');
-        Nullable(w, label?.Flavor); w.Write(',');
-        w.Write(label?.IsApplication == true ? "true" : "false"); w.Write(',');
-        w.Write(o.Match.Fuzzy ? "true" : "false"); w.Write(',');
-        w.Write(o.Match.Distance.ToString(CultureInfo.InvariantCulture)); w.Write(',');
-        Quoted(w, o.Params); w.Write(',');
-        w.Write(o.Mtu is { } m ? m.ToString(CultureInfo.InvariantCulture) : "\\N"); w.Write(',');
-        Nullable(w, o.Link); w.Write(',');
-        w.Write(o.Stray ? "true" : "false"); w.Write(',');
-        Quoted(w, _provenance);
-        w.Write('\n');
+        var ns = o.TimestampNs;
+        if (_used > SpillBufferBytes - MaxRowBytes) FlushBuffer();
+        Number(o.FrameNumber); Comma();
+        Number(ns >= 0 ? ns / 1000 : (ns - 999) / 1000); Comma();
+        Number(src.Hi); Comma(); Number(src.Lo); Comma();
+        Number(dst.Hi); Comma(); Number(dst.Lo); Comma();
+        Number(o.IsSyn ? o.ClientPort : o.ServerPort); Comma();
+        Number(o.IsSyn ? o.ServerPort : o.ClientPort); Comma();
+        Number(o.IsSyn ? 1 : 0); Comma();
+        Number(o.Stray ? 1 : 0); Comma();
+        Number(o.Match.Distance); Comma();
+        Number(sigId);
+        _buffer[_used++] = (byte)'\n';
         Rows++;
     }
 
-    private static string Timestamp(long ns) =>
-        DateTime.UnixEpoch.AddTicks(ns / 100).ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
-
-    private static void Nullable(StreamWriter w, string? s)
+    private void Number(long v)
     {
-        if (s is null) w.Write("\\N");
-        else Quoted(w, s);
+        v.TryFormat(_buffer.AsSpan(_used), out var n, default, CultureInfo.InvariantCulture);
+        _used += n;
     }
 
-    private static void Quoted(StreamWriter w, string s)
+    private void Number(ulong v)
     {
-        w.Write('"');
-        w.Write(s.Replace("\"", "\"\"", StringComparison.Ordinal));
-        w.Write('"');
+        v.TryFormat(_buffer.AsSpan(_used), out var n, default, CultureInfo.InvariantCulture);
+        _used += n;
     }
 
-    private static void LoadCsv(IStore store, string path)
+    private void Comma() => _buffer[_used++] = (byte)',';
+
+    private void FlushBuffer()
     {
-        var types = "{'file_id':'INTEGER','frame':'BIGINT','ts':'TIMESTAMP','src':'VARCHAR','dst':'VARCHAR','sport':'USMALLINT'," +
-                    "'dport':'USMALLINT','direction':'VARCHAR','raw_sig':'VARCHAR','label_type':'VARCHAR','os_class':'VARCHAR'," +
-                    "'os_name':'VARCHAR','os_flavor':'VARCHAR','is_app':'BOOLEAN','fuzzy':'BOOLEAN','dist':'INTEGER','params':'VARCHAR'," +
-                    "'mtu':'INTEGER','link':'VARCHAR','stray':'BOOLEAN','fp_db':'VARCHAR'}";
-        store.Execute($"INSERT INTO fingerprints ({Columns}) SELECT {Columns} FROM read_csv('{path.Replace("'", "''", StringComparison.Ordinal)}', " +
-                      $"header = false, delim = ',', quote = '\"', escape = '\"', nullstr = '\\N', auto_detect = false, columns = {types})");
+        _spill!.Write(_buffer, 0, _used);
+        _used = 0;
     }
 
-    /// <summary>Stores without CSV loading get plain INSERT ... VALUES statements, a few hundred rows each.</summary>
-    private static void InsertValues(IStore store, string path)
+    /// <summary>The file's distinct outcomes, a few INSERT ... VALUES statements.</summary>
+    private void InsertSignatures(IStore store)
     {
         var sql = new StringBuilder();
         var rows = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var (k, id) in _signatures.OrderBy(kv => kv.Value))
         {
-            sql.Append(rows == 0 ? $"INSERT INTO fingerprints ({Columns}) VALUES (" : ",(");
-            sql.Append(CsvToSqlValues(line)).Append(')');
-            if (++rows == InsertBatchRows)
+            var label = k.Signature?.Label;
+            sql.Append(rows == 0
+                ? "INSERT INTO fingerprint_signatures (file_id, sig_id, raw_sig, label_type, os_class, os_name, os_flavor, is_app, fuzzy, params, mtu, link, fp_db) VALUES ("
+                : ",(");
+            sql.Append(CultureInfo.InvariantCulture, $"{_fileId}, {id}, {SqlText(k.RawSignature)}, ");
+            sql.Append(CultureInfo.InvariantCulture, $"{SqlText(label is null ? null : label.Generic ? "g" : "s")}, {SqlText(label?.Class)}, {SqlText(label?.Name)}, {SqlText(label?.Flavor)}, ");
+            sql.Append(CultureInfo.InvariantCulture, $"{(label?.IsApplication == true ? "true" : "false")}, {(k.Fuzzy ? "true" : "false")}, {SqlText(k.Params)}, ");
+            sql.Append(CultureInfo.InvariantCulture, $"{(k.Mtu is { } m ? m.ToString(CultureInfo.InvariantCulture) : "NULL")}, {SqlText(k.Link)}, {SqlText(_provenance)})");
+            if (++rows == SignatureBatchRows)
             {
                 store.Execute(sql.ToString());
                 sql.Clear();
@@ -177,35 +188,38 @@ public sealed class FingerprintObserver : IPacketObserver, IDisposable
         if (rows > 0) store.Execute(sql.ToString());
     }
 
-    /// <summary>One spilled CSV line as SQL literals (quoted fields become strings, \N becomes NULL, ts a timestamp).</summary>
-    private static string CsvToSqlValues(string line)
+    private static string SqlText(string? s) => s is null ? "NULL" : "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    /// <summary>
+    /// Everything of a fingerprint that is not per packet: two SYNs with equal keys get the same signature row.
+    /// The matched signature is compared by reference (one object per database line), the strings by value.
+    /// </summary>
+    private readonly record struct SignatureKey(string RawSignature, TcpReferenceSignature? Signature, bool Fuzzy, string Params, int? Mtu, string? Link)
     {
-        var values = new List<string>(21);
-        var i = 0;
-        while (i <= line.Length)
-        {
-            if (i < line.Length && line[i] == '"')
-            {
-                var sb = new StringBuilder();
-                i++;
-                while (i < line.Length)
-                {
-                    if (line[i] == '"' && i + 1 < line.Length && line[i + 1] == '"') { sb.Append('"'); i += 2; }
-                    else if (line[i] == '"') { i++; break; }
-                    else sb.Append(line[i++]);
-                }
-                values.Add("'" + sb.ToString().Replace("'", "''", StringComparison.Ordinal) + "'");
-                i++; // the comma
-            }
-            else
-            {
-                var end = line.IndexOf(',', i);
-                if (end < 0) end = line.Length;
-                var raw = line[i..end];
-                values.Add(raw == "\\N" ? "NULL" : values.Count is 2 or 3 or 4 or 7 ? "'" + raw + "'" : raw);
-                i = end + 1;
-            }
-        }
-        return string.Join(',', values);
+        public bool Equals(SignatureKey other) =>
+            ReferenceEquals(Signature, other.Signature) && Fuzzy == other.Fuzzy && Mtu == other.Mtu &&
+            string.Equals(RawSignature, other.RawSignature, StringComparison.Ordinal) &&
+            string.Equals(Params, other.Params, StringComparison.Ordinal) && string.Equals(Link, other.Link, StringComparison.Ordinal);
+
+        public override int GetHashCode() =>
+            HashCode.Combine(RawSignature, RuntimeHelpers.GetHashCode(Signature), Fuzzy, Params, Mtu, Link);
+    }
+
+    /// <summary>
+    /// The same keys compared by object identity: the fingerprinter's text caches hand out one string object per
+    /// distinct text, so this finds nearly every repeat without hashing ~40 characters per SYN (that was the
+    /// observer's largest cost); a miss falls back to the by-value map.
+    /// </summary>
+    private sealed class ByIdentity : IEqualityComparer<SignatureKey>
+    {
+        public static readonly ByIdentity Instance = new();
+
+        public bool Equals(SignatureKey a, SignatureKey b) =>
+            ReferenceEquals(a.RawSignature, b.RawSignature) && ReferenceEquals(a.Signature, b.Signature) && a.Fuzzy == b.Fuzzy &&
+            a.Mtu == b.Mtu && ReferenceEquals(a.Params, b.Params) && ReferenceEquals(a.Link, b.Link);
+
+        public int GetHashCode(SignatureKey k) =>
+            HashCode.Combine(RuntimeHelpers.GetHashCode(k.RawSignature), RuntimeHelpers.GetHashCode(k.Signature), k.Fuzzy, k.Mtu,
+                RuntimeHelpers.GetHashCode(k.Params), RuntimeHelpers.GetHashCode(k.Link));
     }
 }

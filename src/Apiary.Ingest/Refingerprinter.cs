@@ -24,7 +24,7 @@ public static class Refingerprinter
     public static RefingerprintResult Run(IStore store, P0fDatabase database, FrameDecoder decode, CancellationToken cancellation = default)
     {
         var files = store.Query("SELECT file_id, path, sha256 FROM capture_files WHERE status = 'complete' ORDER BY file_id").Rows;
-        var current = store.Query($"SELECT DISTINCT file_id FROM fingerprints WHERE fp_db = {Quote(database.Provenance)}").Rows
+        var current = store.Query($"SELECT DISTINCT file_id FROM fingerprint_signatures WHERE fp_db = {Quote(database.Provenance)}").Rows
             .Select(r => Convert.ToInt32(r[0], CultureInfo.InvariantCulture)).ToHashSet();
         var unavailable = new List<string>();
         int done = 0, skipped = 0;
@@ -58,7 +58,8 @@ public static class Refingerprinter
                 store.Execute("BEGIN TRANSACTION");
                 try
                 {
-                    store.Execute($"DELETE FROM fingerprints WHERE file_id = {fileId}");
+                    store.Execute($"DELETE FROM fingerprint_rows WHERE file_id = {fileId}");
+                    store.Execute($"DELETE FROM fingerprint_signatures WHERE file_id = {fileId}");
                     observer.OnFileComplete(store, fileId);
                     store.Execute("COMMIT");
                 }

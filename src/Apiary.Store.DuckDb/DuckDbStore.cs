@@ -56,7 +56,7 @@ public sealed class DuckDbStore : IIngestStore
         {
             store.Execute($"SET memory_limit = '{memoryLimit.Replace("'", "", StringComparison.Ordinal)}'");
             if (threads > 0) store.Execute($"SET threads = {threads}");
-            store.RefuseTextAddressStore();
+            store.RefuseOldLayout();
             if (!readOnly)
                 foreach (var ddl in Schema.All) store.Execute(ddl);
         }
@@ -69,15 +69,19 @@ public sealed class DuckDbStore : IIngestStore
     }
 
     /// <summary>
-    /// Stores written before addresses became integers hold <c>packets</c> as a table with text addresses; the
-    /// loader and the analyses need <c>packet_rows</c>. Converting would re-parse every address, re-ingesting the
-    /// captures is the same work and keeps one code path: say so instead of failing later on a missing table.
+    /// Stores written by an older Apiary hold, as base tables, what is now a view over narrower tables:
+    /// <c>packets</c> with text addresses (now <c>packet_rows</c>), or <c>fingerprints</c> with its strings per
+    /// SYN (now <c>fingerprint_rows</c> + <c>fingerprint_signatures</c>). Converting would re-parse every address;
+    /// re-ingesting the captures is the same work and keeps one code path: say so instead of failing later.
     /// </summary>
-    private void RefuseTextAddressStore()
+    private void RefuseOldLayout()
     {
-        var old = Query("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'packets' AND table_type = 'BASE TABLE'").Scalar();
-        if (Convert.ToInt64(old, System.Globalization.CultureInfo.InvariantCulture) > 0)
-            throw new StoreFormatException($"{Path}: this store was written by an older Apiary (table packets with text addresses); ingest the captures into a new store");
+        foreach (var (table, what) in new[] { ("packets", "table packets with text addresses"), ("fingerprints", "table fingerprints with one string set per SYN") })
+        {
+            var old = Query($"SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = '{table}' AND table_type = 'BASE TABLE'").Scalar();
+            if (Convert.ToInt64(old, System.Globalization.CultureInfo.InvariantCulture) > 0)
+                throw new StoreFormatException($"{Path}: this store was written by an older Apiary ({what}); ingest the captures into a new store");
+        }
     }
 
     /// <summary>

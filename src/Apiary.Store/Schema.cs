@@ -164,17 +164,16 @@ public static class Schema
         )
         """;
 
-    /// <summary>Passive OS fingerprints (p0f v3) of TCP SYNs and SYN+ACKs; see docs/enrichment.md.</summary>
-    public const string Fingerprints = """
-        CREATE TABLE IF NOT EXISTS fingerprints (
+    /// <summary>
+    /// The distinct outcomes of p0f matching in one capture file (a few hundred at most, however many SYNs): raw
+    /// signature, label, match quality, MTU/link and the database that answered. <c>fingerprint_rows</c> refers to
+    /// them by <c>(file_id, sig_id)</c>, so the strings are stored once per file instead of once per SYN (storing
+    /// them per SYN cost more than the rest of a full ingest; bench/RESULTS.md). Read through <c>fingerprints</c>.
+    /// </summary>
+    public const string FingerprintSignatures = """
+        CREATE TABLE IF NOT EXISTS fingerprint_signatures (
             file_id INTEGER NOT NULL,
-            frame BIGINT NOT NULL,
-            ts TIMESTAMP NOT NULL,
-            src VARCHAR NOT NULL,
-            dst VARCHAR NOT NULL,
-            sport USMALLINT NOT NULL,
-            dport USMALLINT NOT NULL,
-            direction VARCHAR NOT NULL,
+            sig_id INTEGER NOT NULL,
             raw_sig VARCHAR NOT NULL,
             label_type VARCHAR,
             os_class VARCHAR,
@@ -182,13 +181,46 @@ public static class Schema
             os_flavor VARCHAR,
             is_app BOOLEAN NOT NULL,
             fuzzy BOOLEAN NOT NULL,
-            dist INTEGER NOT NULL,
             params VARCHAR NOT NULL,
             mtu INTEGER,
             link VARCHAR,
-            stray BOOLEAN NOT NULL,
             fp_db VARCHAR NOT NULL
         )
+        """;
+
+    /// <summary>
+    /// One row per fingerprinted SYN or SYN+ACK: where and when, the addresses as 128-bit keys (the <c>ip_key</c>
+    /// form of <c>packets.src_ip</c>), the ports, the direction, the TTL distance and the outcome
+    /// (<c>fingerprint_signatures</c>). Read through <c>fingerprints</c>.
+    /// </summary>
+    public const string FingerprintRows = """
+        CREATE TABLE IF NOT EXISTS fingerprint_rows (
+            file_id INTEGER NOT NULL,
+            frame BIGINT NOT NULL,
+            ts TIMESTAMP NOT NULL,
+            src_ip UHUGEINT NOT NULL,
+            dst_ip UHUGEINT NOT NULL,
+            sport USMALLINT NOT NULL,
+            dport USMALLINT NOT NULL,
+            syn BOOLEAN NOT NULL,
+            stray BOOLEAN NOT NULL,
+            dist INTEGER NOT NULL,
+            sig_id INTEGER NOT NULL
+        )
+        """;
+
+    /// <summary>
+    /// Passive OS fingerprints (p0f v3) of TCP SYNs and SYN+ACKs, one row per packet (docs/enrichment.md): the
+    /// columns the table had before it was split in two (so user SQL keeps working), then the integer address
+    /// keys <c>src_ip</c>/<c>dst_ip</c> to group and join on without computing the text.
+    /// </summary>
+    public const string FingerprintsView = """
+        CREATE OR REPLACE VIEW fingerprints AS
+        SELECT r.file_id, r.frame, r.ts, ip_text(r.src_ip) AS src, ip_text(r.dst_ip) AS dst, r.sport, r.dport,
+               CASE WHEN r.syn THEN 'syn' ELSE 'syn+ack' END AS direction,
+               s.raw_sig, s.label_type, s.os_class, s.os_name, s.os_flavor, s.is_app, s.fuzzy, r.dist, s.params,
+               s.mtu, s.link, r.stray, s.fp_db, r.src_ip, r.dst_ip
+        FROM fingerprint_rows r JOIN fingerprint_signatures s ON s.file_id = r.file_id AND s.sig_id = r.sig_id
         """;
 
     /// <summary>
@@ -206,5 +238,6 @@ public static class Schema
             : ("NULL", new UInt128(a.Hi, a.Lo).ToString(System.Globalization.CultureInfo.InvariantCulture) + "::UHUGEINT");
     }
 
-    public static IReadOnlyList<string> All { get; } = [CaptureFiles, PacketRows, AddressMacros, PacketsView, Anomalies, AnomalyCounts, Fingerprints];
+    public static IReadOnlyList<string> All { get; } =
+        [CaptureFiles, PacketRows, AddressMacros, PacketsView, Anomalies, AnomalyCounts, FingerprintSignatures, FingerprintRows, FingerprintsView];
 }

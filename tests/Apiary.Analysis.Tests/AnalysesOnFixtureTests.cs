@@ -147,12 +147,19 @@ public sealed class AnalysesOnFixtureTests : IDisposable
     [Fact]
     public void AttackerOs_FromFingerprints()
     {
-        // The fingerprints table comes with the store schema (docs/schema.md).
+        // The fingerprint tables come with the store schema (docs/schema.md): an outcome per label, a row per SYN.
+        static string Key(string address)
+        {
+            var (v4, v6) = Apiary.Store.Schema.AddressLiterals(address);
+            return $"ip_key({v4}, {v6})";
+        }
         _fixture.Store.Execute($"""
-            INSERT INTO fingerprints (file_id, frame, ts, src, dst, sport, dport, direction, raw_sig, label_type, os_class, os_name, is_app, fuzzy, dist, params, stray, fp_db)
-            SELECT 1, f, TIMESTAMP '2003-03-03 10:00:00', s, '{M0}', 1, 139, 'syn', 'sig', lt, cls, nm, false, false, 0, '', false, 'p0f.fp'
-            FROM (VALUES (1, '{A}', 's', 'win', 'Windows'), (2, '{A}', 's', 'win', 'Windows'), (8, '{B}', 'g', 'unix', 'Linux'),
-                         (10, '{C}', NULL, NULL, NULL)) v(f, s, lt, cls, nm)
+            INSERT INTO fingerprint_signatures (file_id, sig_id, raw_sig, label_type, os_class, os_name, is_app, fuzzy, params, fp_db)
+            VALUES (1, 1, 'sig', 's', 'win', 'Windows', false, false, '', 'p0f.fp'), (1, 2, 'sig', 'g', 'unix', 'Linux', false, false, '', 'p0f.fp'),
+                   (1, 3, 'sig', NULL, NULL, NULL, false, false, '', 'p0f.fp');
+            INSERT INTO fingerprint_rows (file_id, frame, ts, src_ip, dst_ip, sport, dport, syn, stray, dist, sig_id)
+            SELECT 1, f, TIMESTAMP '2003-03-03 10:00:00', s, {Key(M0)}, 1, 139, true, false, 0, sig
+            FROM (VALUES (1, {Key(A)}, 1), (2, {Key(A)}, 1), (8, {Key(B)}, 2), (10, {Key(C)}, 3)) v(f, s, sig)
             """);
         var r = Run(new AttackerOsAnalysis());
         Assert.Null(r.Unavailable);

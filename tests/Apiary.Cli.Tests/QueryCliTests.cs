@@ -86,22 +86,24 @@ public sealed class QueryCliTests : IDisposable
         Assert.Equal(2L, Convert.ToInt64(store.Query("SELECT count(*) FROM capture_files").Scalar()));
     }
 
-    [Fact]
-    public void A_store_of_the_text_address_layout_is_refused_with_a_message_not_a_stack_trace()
+    [Theory]
+    [InlineData("CREATE TABLE packets (file_id INTEGER, src VARCHAR, dst VARCHAR)", "table packets with text addresses")]
+    [InlineData("CREATE TABLE fingerprints (file_id INTEGER, src VARCHAR, raw_sig VARCHAR, fp_db VARCHAR)", "table fingerprints with one string set per SYN")]
+    public void A_store_of_an_older_layout_is_refused_with_a_message_not_a_stack_trace(string oldTable, string what)
     {
         var old = Path.Combine(_folder, "old.duckdb");
         using (var connection = new DuckDB.NET.Data.DuckDBConnection($"Data Source={old}"))
         {
             connection.Open();
             using var cmd = connection.CreateCommand();
-            cmd.CommandText = "CREATE TABLE packets (file_id INTEGER, src VARCHAR, dst VARCHAR)";
+            cmd.CommandText = oldTable;
             cmd.ExecuteNonQuery();
         }
-        foreach (var args in new[] { new[] { "query", "SELECT 1", "--db", old }, ["analyze", "totals", "--db", old] })
+        foreach (var args in new[] { new[] { "query", "SELECT 1", "--db", old }, ["analyze", "totals", "--db", old], ["ingest", "--db", old, _folder] })
         {
             var r = Cli.Run(args);
             Assert.Equal(1, r.ExitCode);
-            Assert.Contains($"apiary: {old}: this store was written by an older Apiary", r.StdErr, StringComparison.Ordinal);
+            Assert.Contains($"apiary: {old}: this store was written by an older Apiary ({what})", r.StdErr, StringComparison.Ordinal);
             Assert.DoesNotContain("   at ", r.StdErr, StringComparison.Ordinal);
         }
     }

@@ -34,6 +34,21 @@ public sealed class AsnDatabaseTests
     }
 
     [Fact]
+    public void A_byte_order_mark_crlf_line_ends_and_utf8_names_are_read_like_plain_lines()
+    {
+        using var dir = new TempDir();
+        var f = dir.Write("bom.csv", "\uFEFF1.0.0.0,1.0.0.255,13335,Société Générale\r\n1.0.4.0,1.0.7.255,38803,\"Gtelecom, Pty\"\r\n\r\n1.0.8.0,1.0.8.9,7,x");
+        var db = AsnDatabase.Load(f);
+        Assert.Equal(new AsnAnswer(13335, "Société Générale"), db.Lookup(IpAddress128.Parse("1.0.0.7")));
+        Assert.Equal(new AsnAnswer(38803, "Gtelecom, Pty"), db.Lookup(IpAddress128.Parse("1.0.7.255")));
+        Assert.Equal(new AsnAnswer(7, "x"), db.Lookup(IpAddress128.Parse("1.0.8.9")));
+        // Line numbers count the blank line: the bad row is line 5.
+        var bad = dir.Write("bad.csv", "1.0.0.0,1.0.0.255,1,a\r\n1.0.4.0,1.0.7.255,2,b\r\n\r\n1.0.8.0,1.0.8.9,3,c\r\n1.0.9.0,1.0.9.9,x9,d\r\n");
+        var ex = Assert.Throws<EnrichmentDatabaseException>(() => AsnDatabase.Load(bad));
+        Assert.Contains($"{bad}:5: AS number 'x9'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Numeric_files_take_their_family_from_the_name()
     {
         using var dir = new TempDir();

@@ -10,13 +10,22 @@ public sealed class OsSummaryTests
     {
         using var t = new TestStore();
         var f = t.AddFile("s1", ("203.0.113.1", "2026-01-01 00:00:00"), ("203.0.113.2", "2026-01-01 00:00:01"), ("203.0.113.3", "2026-01-01 00:00:02"));
-        void Fp(string src, string? type, string? cls, string? name, string? flavor, bool fuzzy) =>
+        var sigId = 0;
+        // As the ingest observer writes them: one signature row per outcome, one narrow row per SYN (Schema).
+        void Fp(string src, string? type, string? cls, string? name, string? flavor, bool fuzzy)
+        {
+            var (v4, v6) = Apiary.Store.Schema.AddressLiterals(src);
+            var (d4, d6) = Apiary.Store.Schema.AddressLiterals("192.0.2.1");
+            sigId++;
             t.Store.Execute($"""
-                INSERT INTO fingerprints (file_id, frame, ts, src, dst, sport, dport, direction, raw_sig, label_type, os_class, os_name, os_flavor, is_app, fuzzy, dist, params, stray, fp_db)
-                VALUES ({f}, 1, TIMESTAMP '2026-01-01 00:00:00', '{src}', '192.0.2.1', 1000, 80, 'syn', '4:64+0:0:1460:mss*20,7:mss,sok,ts,nop,ws:df,id+:0',
+                INSERT INTO fingerprint_signatures (file_id, sig_id, raw_sig, label_type, os_class, os_name, os_flavor, is_app, fuzzy, params, fp_db)
+                VALUES ({f}, {sigId}, '4:64+0:0:1460:mss*20,7:mss,sok,ts,nop,ws:df,id+:0',
                         {(type is null ? "NULL" : $"'{type}'")}, {(cls is null ? "NULL" : $"'{cls}'")}, {(name is null ? "NULL" : $"'{name}'")},
-                        {(flavor is null ? "NULL" : $"'{flavor}'")}, false, {(fuzzy ? "true" : "false")}, 0, 'none', false, '/etc/p0f/p0f.fp@0')
+                        {(flavor is null ? "NULL" : $"'{flavor}'")}, false, {(fuzzy ? "true" : "false")}, 'none', '/etc/p0f/p0f.fp@0');
+                INSERT INTO fingerprint_rows (file_id, frame, ts, src_ip, dst_ip, sport, dport, syn, stray, dist, sig_id)
+                VALUES ({f}, 1, TIMESTAMP '2026-01-01 00:00:00', ip_key({v4}, {v6}), ip_key({d4}, {d6}), 1000, 80, true, false, 0, {sigId})
                 """);
+        }
         Fp("203.0.113.1", "s", "unix", "Linux", "3.11 and newer", false);
         Fp("203.0.113.1", "s", "unix", "Linux", "3.11 and newer", false);
         Fp("203.0.113.1", "g", "win", "Windows", "7 or 8", true);

@@ -36,5 +36,11 @@ public sealed class FingerprintObserverTests
         // Backscatter in the telescope capture: stray SYN+ACKs of the victim, unknown to the 2014 database.
         Assert.Equal(1024L, Convert.ToInt64(store.Query("SELECT count(*) FROM fingerprints WHERE stray AND src = '192.0.2.20' AND label_type IS NULL").Scalar()));
         Assert.Equal(1L, Convert.ToInt64(store.Query("SELECT count(DISTINCT fp_db) FROM fingerprints").Scalar()));
+        // The strings are stored once per distinct outcome of a file, never once per SYN.
+        var outcomes = Convert.ToInt64(store.Query("""
+            SELECT count(*) FROM (SELECT DISTINCT file_id, raw_sig, label_type, os_class, os_name, os_flavor, is_app, fuzzy, params, mtu, link, fp_db FROM fingerprints)
+            """).Scalar());
+        Assert.Equal(outcomes, Convert.ToInt64(store.Query("SELECT count(*) FROM fingerprint_signatures").Scalar()));
+        Assert.True(outcomes < 200, $"{outcomes} signature rows");
     }
 }
