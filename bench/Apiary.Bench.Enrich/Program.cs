@@ -8,10 +8,12 @@ using Apiary.Enrich;
 // With --store: the whole `apiary enrich` step instead (SourcesUpdater.Update on a DuckDB store whose packets come
 // from N distinct sources, built once through the real ingest pipeline: query the pending addresses, look them up,
 // write source_enrichment, rebuild sources), timed from opening the databases to the end.
-// Usage: dotnet run -c Release --project bench/Apiary.Bench.Enrich -- [--count 1000000] [--runs 3] [--store DIR]
+// Usage: dotnet run -c Release --project bench/Apiary.Bench.Enrich -- [--count 1000000] [--runs 3] [--store DIR [--keep]]
+// (--keep leaves the store of the last run as DIR/enrich-run.duckdb, to look at its tables)
 var count = 1_000_000;
 var runs = 3;
 string? storeDir = null;
+var keep = false;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -19,11 +21,12 @@ for (var i = 0; i < args.Length; i++)
         case "--count": count = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--runs": runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--store": storeDir = args[++i]; break;
+        case "--keep": keep = true; break;
         default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
     }
 }
 
-if (storeDir is not null) return StoreBenchmark.Run(storeDir, count, runs);
+if (storeDir is not null) return StoreBenchmark.Run(storeDir, count, runs, keep);
 
 var open = Stopwatch.StartNew();
 using var dbs = EnrichmentDatabases.Open(new EnrichmentOptions());

@@ -10,7 +10,7 @@ using Apiary.Store.DuckDb;
 /// <summary>Times SourcesUpdater.Update (what `apiary enrich` does) on a store with N distinct source addresses.</summary>
 internal static class StoreBenchmark
 {
-    public static int Run(string dir, int count, int runs)
+    public static int Run(string dir, int count, int runs, bool keep)
     {
         Directory.CreateDirectory(dir);
         var template = Path.Combine(dir, $"enrich-{count}.duckdb");
@@ -23,13 +23,22 @@ internal static class StoreBenchmark
             var sw = Stopwatch.StartNew();
             SourcesUpdate update;
             using (var dbs = EnrichmentDatabases.Open(new EnrichmentOptions()))
-            using (var store = DuckDbStore.Open(copy))
+            {
+                // Without the data packages the step only rebuilds sources: that would time the wrong thing.
+                if (dbs.Country is null || dbs.Country2 is null || dbs.Asn is null)
+                {
+                    Console.Error.WriteLine("the data packages are not installed (scripts/setup.sh; or set APIARY_DATA to a data-packages folder)");
+                    return 1;
+                }
+                using var store = DuckDbStore.Open(copy);
                 update = SourcesUpdater.Update(store, dbs);
+            }
             sw.Stop();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"run {run}: enrich step on {update.AddressesEnriched:N0} new addresses ({update.SourceRows:N0} source rows) in {sw.Elapsed.TotalSeconds:F2} s wall, {cpu.TotalSeconds:F2} s CPU; lookups {update.LookupTime.TotalSeconds:F2} s"));
-            File.Delete(copy);
+            Console.WriteLine("  " + string.Join("; ", update.Phases.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Phase} {p.Time.TotalSeconds:F2} s"))));
+            if (!keep || run < runs) File.Delete(copy);
         }
         return 0;
     }

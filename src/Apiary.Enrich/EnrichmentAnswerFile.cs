@@ -1,67 +1,71 @@
 using System.Globalization;
 using System.Text;
-using Apiary.Store;
+using Apiary.Core;
 
 namespace Apiary.Enrich;
 
 /// <summary>
-/// Collects the per-address answers of one enrichment run and inserts them into <c>source_enrichment</c>.
-/// The rows are spilled to a temporary CSV file (memory stays flat for millions of addresses) and loaded with one
-/// <c>INSERT ... SELECT FROM read_csv</c>; the columns that are the same for the whole run are given once, as SQL
-/// literals. DuckDB only (the one store adapter today): another adapter needs its own bulk path here.
+/// One temporary CSV file of narrow answer rows (address key as two halves, address text, country, country2, AS
+/// number) for <see cref="EnrichmentRunLoader"/>, plus the AS organisation names met, once per AS number. Spilling
+/// to a file keeps memory flat for millions of addresses and lets DuckDB load them with one <c>read_csv</c>;
+/// several files (one per lookup thread) are loaded together. Not thread-safe: one per writer.
 /// </summary>
 internal sealed class EnrichmentAnswerFile : IDisposable
 {
-    private const string RowColumns = "address, ip_ver, country, country2, asn, as_org";
-
-    private readonly IStore _store;
-    private readonly IReadOnlyList<(string Column, string Value)> _constants;
-    private readonly string _path = Path.Combine(Path.GetTempPath(), $"apiary-enrichment-{Environment.ProcessId}-{Guid.NewGuid():N}.csv");
+    private readonly char[] _number = new char[40];
     private StreamWriter? _writer;
-    private long _rows;
 
-    public EnrichmentAnswerFile(IStore store, IReadOnlyList<(string Column, string Value)> constants)
+    public EnrichmentAnswerFile()
     {
-        if (store.Dialect != "duckdb") throw new NotSupportedException($"bulk enrichment load is written for DuckDB, not {store.Dialect}");
-        _store = store;
-        _constants = constants;
-        _writer = new StreamWriter(_path, false, new UTF8Encoding(false), 1 << 16);
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"apiary-enrichment-{Environment.ProcessId}-{Guid.NewGuid():N}.csv");
+        _writer = new StreamWriter(Path, false, new UTF8Encoding(false), 1 << 16);
     }
 
-    public void Add(string address, int ipVersion, SourceEnrichment answer)
+    public string Path { get; }
+
+    public long Rows { get; private set; }
+
+    /// <summary>The AS organisation names of the answers written.</summary>
+    public AsOrganisations Organisations { get; } = new();
+
+    public void Add(IpAddress128 address, SourceEnrichment answer)
     {
-        var w = _writer ?? throw new InvalidOperationException("answers already loaded");
-        Quoted(w, address); w.Write(',');
-        w.Write(ipVersion.ToString(CultureInfo.InvariantCulture)); w.Write(',');
+        var w = _writer ?? throw new InvalidOperationException("answer file already closed");
+        Number(w, address.Hi); w.Write(',');
+        Number(w, address.Lo); w.Write(',');
+        w.Write(address.ToString()); w.Write(',');
         Quoted(w, answer.Country); w.Write(',');
         Quoted(w, answer.Country2); w.Write(',');
-        w.Write(answer.Asn is { } asn ? asn.ToString(CultureInfo.InvariantCulture) : "\\N"); w.Write(',');
-        Quoted(w, answer.AsOrg);
+        if (answer.Asn is { } asn)
+        {
+            Number(w, asn);
+            if (answer.AsOrg is { } org) Organisations.Add(asn, org);
+        }
+        else w.Write("\\N");
         w.Write('\n');
-        _rows++;
+        Rows++;
     }
 
-    /// <summary>Inserts every row added (one statement on DuckDB).</summary>
-    public void Load()
+    /// <summary>Flushes and closes the file (before DuckDB reads it).</summary>
+    public void Close()
     {
         _writer?.Dispose();
         _writer = null;
-        if (_rows == 0) return;
-        var columns = RowColumns + ", " + string.Join(", ", _constants.Select(c => c.Column));
-        var constants = string.Join(", ", _constants.Select(c => c.Value + " AS " + c.Column));
-        const string types = "{'address':'VARCHAR','ip_ver':'UTINYINT','country':'VARCHAR','country2':'VARCHAR','asn':'UINTEGER','as_org':'VARCHAR'}";
-        _store.Execute($"INSERT INTO source_enrichment ({columns}) SELECT {RowColumns}, {constants} FROM read_csv({SqlLiteral.Text(_path)}, " +
-                       $"header = false, delim = ',', quote = '\"', escape = '\"', nullstr = '\\N', auto_detect = false, columns = {types})");
     }
 
     public void Dispose()
     {
-        _writer?.Dispose();
-        _writer = null;
-        try { File.Delete(_path); } catch (IOException) { }
+        Close();
+        try { File.Delete(Path); } catch (IOException) { }
     }
 
-    private static void Quoted(StreamWriter w, string? s)
+    private void Number<T>(StreamWriter w, T value) where T : ISpanFormattable
+    {
+        value.TryFormat(_number, out var n, default, CultureInfo.InvariantCulture);
+        w.Write(_number, 0, n);
+    }
+
+    internal static void Quoted(StreamWriter w, string? s)
     {
         if (s is null) { w.Write("\\N"); return; }
         w.Write('"');

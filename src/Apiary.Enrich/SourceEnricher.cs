@@ -3,8 +3,8 @@ using Apiary.Core;
 namespace Apiary.Enrich;
 
 /// <summary>
-/// Answers country (two opinions) and AS for addresses, with a per-address cache. Not thread-safe (the cache);
-/// use one per thread.
+/// Answers country (two opinions) and AS for addresses, with a per-address cache. <see cref="Enrich"/> is not
+/// thread-safe (the cache): use one enricher per thread; <see cref="Lookup"/> (no cache) is.
 /// </summary>
 public sealed class SourceEnricher
 {
@@ -29,13 +29,17 @@ public sealed class SourceEnricher
     {
         Lookups++;
         if (_cache.TryGetValue(address, out var cached)) { CacheHits++; return cached; }
-        var result = LookupUncached(address);
+        var result = Lookup(address);
         if (_cache.Count >= CacheCapacity) _cache.Clear();
         _cache[address] = result;
         return result;
     }
 
-    private SourceEnrichment LookupUncached(IpAddress128 address)
+    /// <summary>
+    /// The answer without the cache, for callers whose addresses are distinct already (the pending addresses of an
+    /// enrichment run: a cache would only cost time). Thread-safe: the databases are read-only.
+    /// </summary>
+    public SourceEnrichment Lookup(IpAddress128 address)
     {
         string? country = null, country2 = null;
         if (_databases.Country != null || _databases.Country2 != null)

@@ -1,82 +1,147 @@
 namespace Apiary.Enrich;
 
 /// <summary>
-/// The enrichment tables (documented in docs/schema.md): <c>source_enrichment</c> keeps every answer ever
-/// given, one row per address and set of databases; <c>sources</c> is rebuilt from packets, fingerprints and the
-/// newest enrichment row of each address.
+/// The enrichment tables (documented in docs/schema.md). The history of answers is normalised: one
+/// <c>enrichment_runs</c> row per run that wrote answers (databases, build dates, time), one narrow
+/// <c>enrichment_answers</c> row per address and run, AS organisation names once per run and AS number in
+/// <c>enrichment_as_orgs</c>; <c>source_enrichment</c> is a view with the columns the table had before. Addresses
+/// are the 128-bit <c>ip_key</c> of <c>packets.src_ip</c>: grouping and joining never goes through text.
+/// <c>sources</c> is rebuilt from packets, fingerprints and the newest answer of each address.
 /// </summary>
 public static class SourcesSchema
 {
-    public const string SourceEnrichment = """
-        CREATE TABLE IF NOT EXISTS source_enrichment (
-            address VARCHAR NOT NULL,
-            ip_ver UTINYINT NOT NULL,
-            country VARCHAR,
+    /// <summary>
+    /// One row per enrichment run that wrote answers: the provenance that used to be repeated on every answer row
+    /// (three ~130-character labels per address made loading and ranking a million answers slow).
+    /// </summary>
+    public const string EnrichmentRuns = """
+        CREATE TABLE IF NOT EXISTS enrichment_runs (
+            run_id INTEGER NOT NULL,
+            db_set VARCHAR NOT NULL,
             country_db VARCHAR,
             country_db_build TIMESTAMP,
-            country2 VARCHAR,
             country2_db VARCHAR,
             country2_db_build TIMESTAMP,
-            asn UINTEGER,
-            as_org VARCHAR,
             asn_db VARCHAR,
             asn_db_build TIMESTAMP,
-            db_set VARCHAR NOT NULL,
-            enriched_at TIMESTAMP NOT NULL
+            enriched_at TIMESTAMP NOT NULL,
+            addresses BIGINT NOT NULL
         )
         """;
 
     /// <summary>
-    /// Newest answer per address: newest database builds first, then the latest run. The ranking runs over the
-    /// narrow key columns only and the winning rows are joined back by rowid, so a store with millions of
-    /// addresses does not sort its wide provenance strings (that ran out of DuckDB's memory limit).
+    /// One row per address and run. The text of the address is written by the enricher (it holds the parsed
+    /// address anyway): computing <c>ip_text</c> in SQL for a million IPv6 keys took longer than all the lookups.
     /// </summary>
-    public const string NewestEnrichment = """
-        SELECT e.* FROM source_enrichment e
-        JOIN (SELECT rid FROM (
-                SELECT rowid AS rid, row_number() OVER (PARTITION BY address
-                    ORDER BY country_db_build DESC NULLS LAST, asn_db_build DESC NULLS LAST,
-                             country2_db_build DESC NULLS LAST, enriched_at DESC) AS newest_rank
-                FROM source_enrichment)
-              WHERE newest_rank = 1) n ON n.rid = e.rowid
+    public const string EnrichmentAnswers = """
+        CREATE TABLE IF NOT EXISTS enrichment_answers (
+            src_ip UHUGEINT NOT NULL,
+            run_id INTEGER NOT NULL,
+            address VARCHAR NOT NULL,
+            country VARCHAR,
+            country2 VARCHAR,
+            asn UINTEGER
+        )
+        """;
+
+    /// <summary>AS organisation names, once per run and AS number (tens of thousands, not one per address).</summary>
+    public const string EnrichmentAsOrgs = """
+        CREATE TABLE IF NOT EXISTS enrichment_as_orgs (
+            run_id INTEGER NOT NULL,
+            asn UINTEGER NOT NULL,
+            as_org VARCHAR NOT NULL
+        )
+        """;
+
+    /// <summary>Every answer with its provenance: the columns of the former <c>source_enrichment</c> table, then <c>src_ip</c>.</summary>
+    public const string SourceEnrichmentView = """
+        CREATE OR REPLACE VIEW source_enrichment AS
+        SELECT a.address, (CASE WHEN ip_is_mapped_v4(a.src_ip) THEN 4 ELSE 6 END)::UTINYINT AS ip_ver,
+               a.country, r.country_db, r.country_db_build,
+               a.country2, r.country2_db, r.country2_db_build,
+               a.asn, o.as_org, r.asn_db, r.asn_db_build, r.db_set, r.enriched_at, a.src_ip
+        FROM enrichment_answers a
+        JOIN enrichment_runs r ON r.run_id = a.run_id
+        LEFT JOIN enrichment_as_orgs o ON o.run_id = a.run_id AND o.asn = a.asn
+        """;
+
+    public static IReadOnlyList<string> All { get; } = [EnrichmentRuns, EnrichmentAnswers, EnrichmentAsOrgs, SourceEnrichmentView];
+
+    /// <summary>
+    /// Per platform and source address key: activity from complete capture files, grouped once on the stored
+    /// integers (one scan of packet_rows serves both the addresses to enrich and the rebuild of <c>sources</c>).
+    /// A temporary table: it lives only for the update.
+    /// </summary>
+    public const string CreateActivity = """
+        CREATE OR REPLACE TEMP TABLE enrich_activity AS
+        SELECT c.sensor, ip_key(p.src4, p.src6) AS src_ip, max(p.ip_ver) AS ip_ver,
+               min(p.ts) AS first_seen, max(p.ts) AS last_seen, count(*) AS packets
+        FROM packet_rows p JOIN capture_files c ON c.file_id = p.file_id
+        WHERE c.status = 'complete' AND (p.src4 IS NOT NULL OR p.src6 IS NOT NULL)
+        GROUP BY c.sensor, ip_key(p.src4, p.src6)
+        """;
+
+    public const string DropActivity = "DROP TABLE IF EXISTS temp.enrich_activity";
+
+    /// <summary>
+    /// The source address keys without an answer from any earlier run with the same databases
+    /// (<paramref name="sameDatabaseRuns"/>), as two UBIGINT halves read with typed getters.
+    /// </summary>
+    public static string PendingAddresses(IReadOnlyList<int> sameDatabaseRuns) => $"""
+        SELECT (s.src_ip >> 64::UHUGEINT)::UBIGINT AS hi, (s.src_ip & 18446744073709551615::UHUGEINT)::UBIGINT AS lo
+        FROM (SELECT DISTINCT src_ip FROM enrich_activity) s
+        {(sameDatabaseRuns.Count == 0 ? "" : $"""
+            WHERE NOT EXISTS (SELECT 1 FROM enrichment_answers a
+                              WHERE a.src_ip = s.src_ip AND a.run_id IN ({string.Join(", ", sameDatabaseRuns)}))
+            """)}
         """;
 
     /// <summary>
-    /// Per platform and source address: activity from complete capture files. Grouped on the stored integer
-    /// columns and turned into text once per address (addr_text is the text of <c>packets.src</c>).
+    /// Newest answer per address key. An address has at most one answer per set of databases (a run only looks up
+    /// addresses without an answer from the same set; the migration keeps that), so with one set the answers are
+    /// the newest as they are. With several, the runs are ranked once (newest country database build first, then
+    /// ASN, then second-opinion country, then the latest run) and each key takes the answer of its best-ranked
+    /// run: only the narrow key and rank are grouped, the provenance strings are joined from the runs in the view.
     /// </summary>
-    private const string Activity = """
-        activity AS (
-            SELECT sensor, addr_text(src4, src6) AS address, ip_ver, first_seen, last_seen, packets FROM (
-                SELECT c.sensor, p.src4, p.src6, max(p.ip_ver) AS ip_ver,
-                       min(p.ts) AS first_seen, max(p.ts) AS last_seen, count(*) AS packets
-                FROM packet_rows p JOIN capture_files c ON c.file_id = p.file_id
-                WHERE c.status = 'complete' AND (p.src4 IS NOT NULL OR p.src6 IS NOT NULL)
-                GROUP BY c.sensor, p.src4, p.src6) g)
+    private static string Newest(bool severalDatabaseSets) => severalDatabaseSets ? """
+        ranked_runs AS (
+            SELECT run_id, row_number() OVER (ORDER BY country_db_build DESC NULLS LAST, asn_db_build DESC NULLS LAST,
+                                                       country2_db_build DESC NULLS LAST, enriched_at DESC, run_id DESC) AS run_rank
+            FROM enrichment_runs),
+        best AS (
+            SELECT a.src_ip, min(r.run_rank) AS run_rank
+            FROM enrichment_answers a JOIN ranked_runs r ON r.run_id = a.run_id GROUP BY a.src_ip),
+        newest AS (
+            SELECT a.src_ip, a.run_id, a.address, a.country, a.country2, a.asn
+            FROM enrichment_answers a JOIN ranked_runs r ON r.run_id = a.run_id
+            JOIN best b ON b.src_ip = a.src_ip AND b.run_rank = r.run_rank)
+        """ : """
+        newest AS (SELECT src_ip, run_id, address, country, country2, asn FROM enrichment_answers)
         """;
 
     /// <summary>
     /// OS summary from p0f fingerprints of the SYN and SYN+ACK packets the address sent: labels with counts
-    /// (most frequent first), class and name of the most frequent label, and how well it matched.
+    /// (most frequent first), class and name of the most frequent label, and how well it matched. Keyed on the
+    /// integer <c>src_ip</c> of <c>fingerprints</c> (the address text of that view is not computed).
     /// </summary>
     private const string OsSummary = """
         fp AS (
-            SELECT c.sensor, f.src AS address, f.label_type, f.os_class, f.os_name, f.os_flavor,
+            SELECT c.sensor, f.src_ip, f.label_type, f.os_class, f.os_name, f.os_flavor,
                    coalesce(CAST(f.fuzzy AS BOOLEAN), false) AS fuzzy
             FROM fingerprints f JOIN capture_files c ON c.file_id = f.file_id
-            WHERE c.status = 'complete' AND f.src IS NOT NULL),
+            WHERE c.status = 'complete'),
         fp_count AS (
-            SELECT sensor, address, count(*) AS syns, count(label_type) AS matched FROM fp GROUP BY sensor, address),
+            SELECT sensor, src_ip, count(*) AS syns, count(label_type) AS matched FROM fp GROUP BY sensor, src_ip),
         labels AS (
-            SELECT sensor, address, os_class, os_name,
+            SELECT sensor, src_ip, os_class, os_name,
                    trim(coalesce(os_name, '') || ' ' || coalesce(os_flavor, '')) AS label, count(*) AS n,
                    bool_or(label_type = 's' AND NOT fuzzy) AS exact, bool_or(label_type = 'g' AND NOT fuzzy) AS generic
             FROM fp WHERE label_type IS NOT NULL
-            GROUP BY sensor, address, os_class, os_name, os_flavor),
+            GROUP BY sensor, src_ip, os_class, os_name, os_flavor),
         ranked AS (
-            SELECT *, row_number() OVER (PARTITION BY sensor, address ORDER BY n DESC, label) AS rk FROM labels),
+            SELECT *, row_number() OVER (PARTITION BY sensor, src_ip ORDER BY n DESC, label) AS rk FROM labels),
         os AS (
-            SELECT k.sensor, k.address, k.syns AS os_syns, k.matched AS os_matched,
+            SELECT k.sensor, k.src_ip, k.syns AS os_syns, k.matched AS os_matched,
                    -- list + list_sort instead of an ordered string_agg: DuckDB keeps a sort state per group for
                    -- ordered aggregates, which ran out of the 512 MB memory limit at ~500k sources.
                    nullif(array_to_string(list_transform(list_sort(list({'rk': r.rk, 'text': r.label || ' (' || r.n || ')'})
@@ -86,30 +151,42 @@ public static class SourcesSchema
                    CASE WHEN k.matched = 0 THEN 'none'
                         ELSE max(CASE WHEN r.exact THEN 'exact' WHEN r.generic THEN 'generic' ELSE 'fuzzy' END) FILTER (WHERE r.rk = 1)
                    END AS os_match
-            FROM fp_count k LEFT JOIN ranked r ON r.sensor = k.sensor AND r.address = k.address
-            GROUP BY k.sensor, k.address, k.syns, k.matched)
+            FROM fp_count k LEFT JOIN ranked r ON r.sensor = k.sensor AND r.src_ip = k.src_ip
+            GROUP BY k.sensor, k.src_ip, k.syns, k.matched)
         """;
 
-    private const string NoOsSummary = """
-        os AS (
-            SELECT NULL::VARCHAR AS sensor, NULL::VARCHAR AS address, NULL::BIGINT AS os_syns, NULL::BIGINT AS os_matched,
-                   NULL::VARCHAR AS os_labels, NULL::VARCHAR AS os_class, NULL::VARCHAR AS os_name, NULL::VARCHAR AS os_match
-            WHERE false)
-        """;
-
-    /// <summary>The statement that rebuilds <c>sources</c>; <paramref name="withFingerprints"/> when the fingerprints table exists.</summary>
-    public static string RebuildSources(bool withFingerprints) => $"""
-        CREATE OR REPLACE TABLE sources AS
-        WITH {Activity},
-        newest AS ({NewestEnrichment}),
-        {(withFingerprints ? OsSummary : NoOsSummary)}
-        SELECT a.sensor, a.address, a.ip_ver, a.first_seen, a.last_seen, a.packets,
-               e.country, e.country_db, e.country_db_build,
-               e.country2, e.country2_db, e.country2_db_build,
-               e.asn, e.as_org, e.asn_db, e.asn_db_build, e.enriched_at,
+    /// <summary>
+    /// The statement that rebuilds <c>source_rows</c> from <c>enrich_activity</c> (<see cref="CreateActivity"/>), the
+    /// newest answers and the fingerprints. The address text is the enricher's (<c>ip_text</c> only for addresses
+    /// that were never enriched).
+    /// </summary>
+    public static string RebuildSourceRows(bool severalDatabaseSets) => $"""
+        CREATE OR REPLACE TABLE source_rows AS
+        WITH {Newest(severalDatabaseSets)},
+        {OsSummary}
+        SELECT x.sensor, x.src_ip, coalesce(n.address, ip_text(x.src_ip)) AS address, x.ip_ver,
+               x.first_seen, x.last_seen, x.packets, n.run_id, n.country, n.country2, n.asn,
                os.os_labels, os.os_class, os.os_name, os.os_match, os.os_syns, os.os_matched
-        FROM activity a
-        LEFT JOIN newest e ON e.address = a.address
-        LEFT JOIN os ON os.sensor = a.sensor AND os.address = a.address
+        FROM enrich_activity x
+        LEFT JOIN newest n ON n.src_ip = x.src_ip
+        LEFT JOIN os ON os.sensor = x.sensor AND os.src_ip = x.src_ip
+        """;
+
+    /// <summary>
+    /// <c>sources</c>: one row per platform and address with the columns it always had, then <c>src_ip</c>; the
+    /// provenance and AS names come from the small run tables (writing them on a million rows cost more than the
+    /// rest of the rebuild).
+    /// </summary>
+    public const string SourcesView = """
+        CREATE OR REPLACE VIEW sources AS
+        SELECT s.sensor, s.address, s.ip_ver, s.first_seen, s.last_seen, s.packets,
+               s.country, r.country_db, r.country_db_build,
+               s.country2, r.country2_db, r.country2_db_build,
+               s.asn, o.as_org, r.asn_db, r.asn_db_build, r.enriched_at,
+               s.os_labels, s.os_class, s.os_name, s.os_match, s.os_syns, s.os_matched,
+               s.src_ip
+        FROM source_rows s
+        LEFT JOIN enrichment_runs r ON r.run_id = s.run_id
+        LEFT JOIN enrichment_as_orgs o ON o.run_id = s.run_id AND o.asn = s.asn
         """;
 }

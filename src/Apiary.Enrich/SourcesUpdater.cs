@@ -5,96 +5,136 @@ using Apiary.Store;
 
 namespace Apiary.Enrich;
 
-/// <summary>What one update of the enrichment tables did.</summary>
+/// <summary>What one update of the enrichment tables did; <see cref="Phases"/> says where the time went.</summary>
 public sealed record SourcesUpdate(bool EnrichmentSkipped, long AddressesEnriched, long AddressesAlreadyEnriched,
-    long SourceRows, bool OsSummary, TimeSpan LookupTime, TimeSpan Elapsed, IReadOnlyList<string> Notes);
+    long SourceRows, TimeSpan LookupTime, TimeSpan Elapsed, IReadOnlyList<string> Notes,
+    IReadOnlyList<(string Phase, TimeSpan Time)> Phases);
 
 /// <summary>
-/// Fills <c>source_enrichment</c> for every source address that has no answer yet from the current set of
-/// databases (older answers are kept: a newer database adds rows, it never overwrites), then rebuilds
-/// <c>sources</c>. Used after ingest and by <c>apiary enrich</c>.
+/// Answers every source address that has no answer yet from the current set of databases (older answers are
+/// kept: a newer database adds a run and its answers, it never overwrites), then rebuilds <c>sources</c>. Used
+/// after ingest and by <c>apiary enrich</c>. Addresses travel as 128-bit keys from <c>packet_rows</c> to the
+/// lookups and back; the text is written once per answer, by the enricher.
 /// </summary>
 public static class SourcesUpdater
 {
     public static SourcesUpdate Update(IStore store, EnrichmentDatabases databases)
     {
         var total = Stopwatch.StartNew();
+        var phases = new List<(string, TimeSpan)>();
+        var phase = Stopwatch.StartNew();
+        void Phase(string name) { phases.Add((name, phase.Elapsed)); phase.Restart(); }
+
         var notes = new List<string>(databases.Notes);
-        store.Execute(SourcesSchema.SourceEnrichment);
+        if (SourceEnrichmentMigration.MigrateIfOld(store) is { } migrated) notes.Add(migrated);
+        foreach (var ddl in SourcesSchema.All) store.Execute(ddl);
+        Phase("schema");
+
         long enriched = 0, already = 0;
         var lookupTime = TimeSpan.Zero;
         var skipped = !databases.Any;
-        if (skipped)
+        store.Execute(SourcesSchema.CreateActivity);
+        try
         {
-            notes.Add("enrichment skipped: no geolocation or ASN database available (run scripts/setup.sh, or pass --geo-db/--asn-db)");
-        }
-        else
-        {
-            var dbSet = DatabaseSetKey(databases);
-            var pending = store.Query($"""
-                SELECT s.src FROM (
-                    SELECT addr_text(k.src4, k.src6) AS src FROM (
-                        SELECT DISTINCT p.src4, p.src6 FROM packet_rows p JOIN capture_files c ON c.file_id = p.file_id
-                        WHERE c.status = 'complete' AND (p.src4 IS NOT NULL OR p.src6 IS NOT NULL)) k) s
-                WHERE NOT EXISTS (SELECT 1 FROM source_enrichment e WHERE e.address = s.src AND e.db_set = {SqlLiteral.Text(dbSet)})
-                """);
-            already = Convert.ToInt64(store.Query($"SELECT count(DISTINCT address) FROM source_enrichment WHERE db_set = {SqlLiteral.Text(dbSet)}").Scalar(), CultureInfo.InvariantCulture);
-            var enricher = new SourceEnricher(databases);
-            var now = DateTime.UtcNow;
-            var lookups = new Stopwatch();
-            // Answers are spilled to a CSV file and loaded in one statement; what is the same for every row of the
-            // run (database labels, build dates, time) is written once into that statement, not per row.
-            using var answers = new EnrichmentAnswerFile(store, RunConstants(databases, dbSet, now));
-            foreach (var r in pending.Rows)
+            Phase("activity (group packet_rows by platform and address)");
+            if (skipped)
             {
-                var text = (string)r[0]!;
-                if (!IpAddress128.TryParse(text, out var address))
-                {
-                    notes.Add($"source '{text}' is not an IP address: not enriched");
-                    continue;
-                }
-                lookups.Start();
-                var answer = enricher.Enrich(address);
-                lookups.Stop();
-                answers.Add(text, address.IsV4 ? 4 : 6, answer);
-                enriched++;
+                notes.Add("enrichment skipped: no geolocation or ASN database available (run scripts/setup.sh, or pass --geo-db/--asn-db)");
             }
-            answers.Load();
-            lookupTime = lookups.Elapsed;
-            notes.Add($"enriched {enriched} address(es) in {lookupTime.TotalSeconds:F2} s of lookups; {already} already had answers from these databases");
+            else
+            {
+                var run = EnrichmentRun.Of(databases, DateTime.UtcNow);
+                // Earlier runs with the same databases: their addresses are not looked up again (one answer per
+                // address and set of databases, so their address counts add up to the addresses answered).
+                var sameDatabases = store.Query($"SELECT run_id, addresses FROM enrichment_runs WHERE db_set = {SqlLiteral.Text(run.DbSet)} ORDER BY run_id").Rows;
+                already = sameDatabases.Sum(r => Convert.ToInt64(r[1], CultureInfo.InvariantCulture));
+                var pending = store.Read(SourcesSchema.PendingAddresses(sameDatabases.Select(r => Convert.ToInt32(r[0], CultureInfo.InvariantCulture)).ToList()),
+                    r => new IpAddress128(r.GetFieldValue<ulong>(0), r.GetFieldValue<ulong>(1))).ToList();
+                Phase("pending addresses");
+                var files = new List<EnrichmentAnswerFile>();
+                try
+                {
+                    var threads = LookUp(new SourceEnricher(databases), pending, files);
+                    enriched = pending.Count;
+                    lookupTime = phase.Elapsed;
+                    Phase($"lookups and answer spill ({threads} thread(s))");
+                    long conflicts = 0;
+                    InTransaction(store, () => EnrichmentRunLoader.Load(store, run, files, out conflicts));
+                    Phase("answer load");
+                    if (conflicts > 0)
+                        notes.Add($"{conflicts} answer(s) named their AS differently than an earlier answer of this run (the first name is kept)");
+                }
+                finally
+                {
+                    foreach (var f in files) f.Dispose();
+                }
+                notes.Add($"enriched {enriched} address(es) in {lookupTime.TotalSeconds:F2} s (lookups and answer spill); {already} already had answers from these databases");
+            }
+            var severalSets = Convert.ToInt64(store.Query("SELECT count(DISTINCT db_set) FROM enrichment_runs").Scalar(), CultureInfo.InvariantCulture) > 1;
+            InTransaction(store, () =>
+            {
+                store.Execute(SourcesSchema.RebuildSourceRows(severalSets));
+                // Stores written before sources was a view hold it as a table (derived data: rebuilt right here).
+                if (TableType(store, "sources") == "BASE TABLE") store.Execute("DROP TABLE sources");
+                store.Execute(SourcesSchema.SourcesView);
+            });
+            Phase("sources rebuild");
         }
-
-        var withFingerprints = TableExists(store, "fingerprints");
-        if (!withFingerprints) notes.Add("no fingerprints table: the OS summary of sources is left empty");
-        store.Execute(SourcesSchema.RebuildSources(withFingerprints));
+        finally
+        {
+            store.Execute(SourcesSchema.DropActivity);
+        }
         var sourceRows = Convert.ToInt64(store.Query("SELECT count(*) FROM sources").Scalar(), CultureInfo.InvariantCulture);
-        return new SourcesUpdate(skipped, enriched, already, sourceRows, withFingerprints, lookupTime, total.Elapsed, notes);
+        return new SourcesUpdate(skipped, enriched, already, sourceRows, lookupTime, total.Elapsed, notes, phases);
     }
 
     /// <summary>
-    /// Identifies the set of databases of a run (labels and build dates): an address is enriched again only when
-    /// this set changes, so re-running with the same databases adds nothing and a newer database adds a row.
+    /// Lookup threads: the lookups are CPU-bound and DuckDB is idle meanwhile, so one per core; at most 4 because
+    /// each writes its own answer file and more would only add files.
     /// </summary>
-    public static string DatabaseSetKey(EnrichmentDatabases d)
+    public const int MaxLookupThreads = 4;
+
+    /// <summary>Below this many addresses one thread does the lookups (starting threads would not pay).</summary>
+    private const int AddressesPerExtraThread = 50_000;
+
+    /// <summary>Looks up every address and spills the answers to one file per thread; returns the thread count.</summary>
+    private static int LookUp(SourceEnricher enricher, List<IpAddress128> addresses, List<EnrichmentAnswerFile> files)
     {
-        static string One(DatabaseProvenance? p) => p is null ? "-" :
-            p.Label + "@" + (p.BuildDate?.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) ?? "?");
-        return string.Join(" | ", One(d.Country?.Provenance), One(d.Country2?.Provenance), One(d.Asn?.Provenance));
+        var threads = Math.Clamp(Math.Min(Environment.ProcessorCount, addresses.Count / AddressesPerExtraThread), 1, MaxLookupThreads);
+        for (var t = 0; t < threads; t++) files.Add(new EnrichmentAnswerFile());
+        try
+        {
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+            {
+                var file = files[t];
+                var end = (int)((long)addresses.Count * (t + 1) / threads);
+                for (var i = (int)((long)addresses.Count * t / threads); i < end; i++)
+                    file.Add(addresses[i], enricher.Lookup(addresses[i]));
+            });
+        }
+        catch (AggregateException e)
+        {
+            // A broken database surfaces as its own exception (the CLI reports EnrichmentDatabaseException).
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
+        return threads;
     }
 
-    /// <summary>The columns whose values are the same for every row of one run, as SQL literals.</summary>
-    private static IReadOnlyList<(string Column, string Value)> RunConstants(EnrichmentDatabases d, string dbSet, DateTime now)
-    {
-        static string Label(DatabaseProvenance? p) => SqlLiteral.Text(p is null ? null : p.Label + " (" + p.Path + ")");
-        return
-        [
-            ("country_db", Label(d.Country?.Provenance)), ("country_db_build", SqlLiteral.Timestamp(d.Country?.Provenance.BuildDate)),
-            ("country2_db", Label(d.Country2?.Provenance)), ("country2_db_build", SqlLiteral.Timestamp(d.Country2?.Provenance.BuildDate)),
-            ("asn_db", Label(d.Asn?.Provenance)), ("asn_db_build", SqlLiteral.Timestamp(d.Asn?.Provenance.BuildDate)),
-            ("db_set", SqlLiteral.Text(dbSet)), ("enriched_at", SqlLiteral.Timestamp(now)),
-        ];
-    }
+    private static string? TableType(IStore store, string name) =>
+        store.Query($"SELECT table_type FROM information_schema.tables WHERE table_schema = 'main' AND table_name = {SqlLiteral.Text(name)}").Scalar() as string;
 
-    internal static bool TableExists(IStore store, string name) =>
-        Convert.ToInt64(store.Query($"SELECT count(*) FROM information_schema.tables WHERE table_name = {SqlLiteral.Text(name)}").Scalar(), CultureInfo.InvariantCulture) > 0;
+    private static void InTransaction(IStore store, Action action)
+    {
+        store.Execute("BEGIN TRANSACTION");
+        try
+        {
+            action();
+            store.Execute("COMMIT");
+        }
+        catch
+        {
+            store.Execute("ROLLBACK");
+            throw;
+        }
+    }
 }

@@ -143,6 +143,7 @@ internal sealed class DuckDbFileLoad : IFileLoad
         public string Dialect => "duckdb";
         public void Execute(string sql) => DuckDbStore.Execute(connection, sql);
         public QueryResult Query(string sql) => DuckDbStore.Query(connection, sql);
+        public IEnumerable<T> Read<T>(string sql, Func<System.Data.Common.DbDataReader, T> map) => DuckDbStore.Read(connection, sql, map);
         public void Dispose() { }
     }
 }

@@ -99,6 +99,16 @@ public sealed class DuckDbStore : IIngestStore
 
     public QueryResult Query(string sql) => Query(_connection, sql);
 
+    public IEnumerable<T> Read<T>(string sql, Func<System.Data.Common.DbDataReader, T> map) => Read(_connection, sql, map);
+
+    internal static IEnumerable<T> Read<T>(DuckDBConnection connection, string sql, Func<System.Data.Common.DbDataReader, T> map)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read()) yield return map(reader);
+    }
+
     internal static void Execute(DuckDBConnection connection, string sql, params object?[] parameters)
     {
         using var cmd = connection.CreateCommand();

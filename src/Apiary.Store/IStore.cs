@@ -15,6 +15,13 @@ public interface IStore : IDisposable
 
     /// <summary>Runs a query and returns all rows (values as the adapter's natural CLR types; NULL as null).</summary>
     QueryResult Query(string sql);
+
+    /// <summary>
+    /// Runs a query and maps each row with typed getters as it is read, without collecting the rows as objects:
+    /// for results of millions of rows (the addresses to enrich), where <see cref="Query"/> would box every value.
+    /// The reader is only valid inside <paramref name="map"/>; the rows are read lazily, while enumerating.
+    /// </summary>
+    IEnumerable<T> Read<T>(string sql, Func<System.Data.Common.DbDataReader, T> map);
 }
 
 /// <summary>Rows of a query: column names and values.</summary>
