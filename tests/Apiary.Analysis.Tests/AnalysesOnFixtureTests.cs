@@ -316,6 +316,10 @@ public sealed class AnalysesOnFixtureTests : IDisposable
         Assert.Equal(1, F(r, "packets_outside_capture_periods"));
         Assert.Equal(200.0 / 23, F(r, "packets_not_incoming_pct"), P);
         Assert.Equal(3L, Cell(r, "anomalies", "count", ("name", "ipv4_header_length_too_short")));
+        // The file behind the anomalies, by path, with its anomaly names (most frequent first).
+        Assert.Equal(1, F(r, "files_with_problems"));
+        var problem = Assert.Single(r.FindTable("problem_files")!.Rows);
+        Assert.Equal(["/x/1.pcap", "complete", "no", 4L, "ipv4_header_length_too_short 3, tcp_header_truncated 1"], [problem[0], problem[2], problem[3], problem[4], problem[5]]);
         // Busy hours: 2003-03-03 10h, 03-04 12h, 04-05 20h, 04-07 09h, 05-14 03h inside [03-01, 07-01): six silences.
         Assert.Equal(6, r.FindTable("capture_gaps")!.Rows.Count);
         Assert.Equal(2928 - 5, F(r, "capture_gap_hours"), P);

@@ -21,11 +21,16 @@ public sealed class CaptureFacts
     public readonly Dictionary<uint, SourceFacts> Sources = [];
     public readonly long[] InboundByTarget = new long[3];
 
+    /// <summary>Per (month, target): inbound packets (Figure 1 is per target per month).</summary>
+    public readonly Dictionary<(int Month, int Target), long> InboundByMonthTarget = [];
+
     /// <summary>Per target: TCP/UDP packets that are not backscatter (the analyses' "requests"), and those to closed ports.</summary>
     public readonly long[] RequestsByTarget = new long[3], ClosedRequestsByTarget = new long[3];
 
     /// <summary>Per (month, target): requests and closed requests (Figure 3 is per target per month).</summary>
     public readonly Dictionary<(int Month, int Target), (long Requests, long Closed)> ClosedByMonthTarget = [];
+    /// <summary>UTC hours (start of the hour) in which any frame was captured, in any direction (capture gaps).</summary>
+    public readonly HashSet<DateTime> FrameHours = [];
     public bool TimeOrdered = true;
     public long Anomalies;
 
@@ -58,6 +63,8 @@ public sealed class CaptureFacts
                 facts.Frames++;
                 if (frame.TimestampNs < last) facts.TimeOrdered = false;
                 last = frame.TimestampNs;
+                var t = DateTime.UnixEpoch.AddTicks(frame.TimestampNs / 100);
+                facts.FrameHours.Add(new DateTime(t.Year, t.Month, t.Day, t.Hour, 0, 0, DateTimeKind.Utc));
                 facts.Add(frame.TimestampNs, frame.Data, targets, platform);
             }
         }
@@ -77,13 +84,14 @@ public sealed class CaptureFacts
         if (ti < 0 || Array.IndexOf(targets, src) >= 0) return;
         Inbound++;
         InboundByTarget[ti]++;
+        var utc = DateTime.UnixEpoch.AddTicks(ts / 100);
+        InboundByMonthTarget[(utc.Month, ti)] = InboundByMonthTarget.GetValueOrDefault((utc.Month, ti)) + 1;
         if (!Sources.TryGetValue(src, out var s)) Sources[src] = s = new SourceFacts();
         s.Packets++;
         s.First = Math.Min(s.First, ts);
         s.Last = Math.Max(s.Last, ts);
         s.FirstContact[ti] = Math.Min(s.FirstContact[ti], ts);
         var l4 = ip[ihl..];
-        var utc = DateTime.UnixEpoch.AddTicks(ts / 100);
         var port = -1;
         switch (proto)
         {

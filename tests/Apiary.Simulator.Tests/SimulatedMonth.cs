@@ -65,6 +65,10 @@ public sealed class SimulatedMonth : IDisposable
         return result.FindFigure(key)?.Value ?? throw new InvalidOperationException($"{analysis} has no figure {key}");
     }
 
+    /// <summary>The month's captures read back independently of the pipeline (read once, on first use).</summary>
+    public CaptureFacts Facts => _facts ??= CaptureFacts.Read(Summary.Files, Platform);
+    private CaptureFacts? _facts;
+
     /// <summary>The captures of the first <see cref="JudgedDays"/> days.</summary>
     public IReadOnlyList<string> FirstDaysFiles => [.. Summary.Files.Order(StringComparer.Ordinal).Take(JudgedDays)];
 

@@ -10,6 +10,9 @@ public sealed class DataQualityAnalysis : IAnalysis
     public string Title => "Data quality: anomalies and capture gaps";
     public string PaperReference => "extension";
 
+    /// <summary>Rows of the problem-file table: enough to find the broken captures of a bad day, short enough for a report.</summary>
+    public const int MaxProblemFiles = 100;
+
     public AnalysisResult Run(AnalysisContext context)
     {
         context.Prepare();
@@ -25,6 +28,24 @@ public sealed class DataQualityAnalysis : IAnalysis
             """);
         var anomalyTable = new TableBuilder("anomalies", "Anomalies by name").Text("name").Int("count").Int("files");
         foreach (var r in anomalies.Rows) anomalyTable.Row(Values.Text(r[0]), Values.Long(r[1]), Values.Long(r[2]));
+
+        // The files behind those counts, by path, so that a broken capture can be found: not complete, truncated, or
+        // with anomalies. Bound: the first MaxProblemFiles (most anomalies first); the figure counts them all.
+        const string problemFiles = """
+            FROM capture_files f
+            LEFT JOIN (SELECT file_id, SUM(count) AS n, string_agg(name || ' ' || count, ', ' ORDER BY count DESC, name) AS names
+                       FROM anomaly_counts GROUP BY file_id) a ON a.file_id = f.file_id
+            WHERE f.status <> 'complete' OR f.truncated OR COALESCE(a.n, 0) > 0
+            """;
+        var problemCount = Values.Long(context.Store.Query("SELECT COUNT(*) " + problemFiles).Scalar());
+        var problemTable = new TableBuilder("problem_files", $"Files not complete, truncated or with anomalies (at most {MaxProblemFiles})")
+            .Text("path").Text("platform").Text("status").Text("truncated").Int("anomalies").Text("anomaly_names");
+        var problemRows = context.Store.Query($"""
+            SELECT f.path, f.sensor, f.status, f.truncated, COALESCE(a.n, 0) AS n, COALESCE(a.names, '')
+            {problemFiles} ORDER BY n DESC, f.path LIMIT {MaxProblemFiles}
+            """).Rows;
+        foreach (var r in problemRows)
+            problemTable.Row(Values.Text(r[0]), Values.Text(r[1]), Values.Text(r[2]), r[3] is true ? "yes" : "no", Values.Long(r[4]), Values.Text(r[5]));
 
         // Capture gaps: runs of hours with no packet at all (any direction) inside the observation window.
         var threshold = context.Options.CaptureGapThreshold;
@@ -80,6 +101,7 @@ public sealed class DataQualityAnalysis : IAnalysis
             new("files", "Capture files", Values.Long(files[0]), "files"),
             new("files_not_complete", "Files not completely ingested (ignored)", Values.Long(files[1]), "files"),
             new("files_truncated", "Truncated files", Values.Long(files[2]), "files"),
+            new("files_with_problems", "Files not complete, truncated or with anomalies (listed below)", problemCount, "files"),
             new("anomalies", "Anomalies counted", anomalies.Rows.Sum(r => Values.Long(r[1])), "anomalies"),
             new("packets_selected", "Packets in the selection (all directions)", selected, "packets"),
             new("packets_not_incoming_pct", "Packets that are not incoming attack traffic (replies, other hosts, no IP)", Values.Percent(selected - incoming, selected), "%"),
@@ -88,7 +110,7 @@ public sealed class DataQualityAnalysis : IAnalysis
             new("platforms_not_in_testbed", "Platforms in the store but not in the testbed (ignored)", unknownPlatforms, "platforms"),
         };
         return new AnalysisResult(Name, Title, PaperReference, figures,
-            [anomalyTable.Build(new ChartSpec(ChartKind.Bar, "name", ["count"], null, "anomalies")), gaps.Build()],
+            [anomalyTable.Build(new ChartSpec(ChartKind.Bar, "name", ["count"], null, "anomalies")), problemTable.Build(), gaps.Build()],
             ["A capture gap is a run of whole UTC hours without any packet on the platform, at least the gap threshold long, inside the declared capture periods (or the files' span): downtime is not quiet."]);
     }
 }

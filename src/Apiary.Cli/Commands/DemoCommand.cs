@@ -138,6 +138,8 @@ public static class DemoCommand
             "totals/packets", "totals/sources", "totals/tcp_pct", "totals/udp_pct", "totals/icmp_pct", "totals/distinct_request_ports",
             "targets-per-source/three_targets_pct", "targets-per-source/two_targets_pct", "targets-per-source/one_target_pct",
             "source-lifetime/over_one_day_pct", "geography/countries", "geography/top3_pct", "attacker-os/windows_pct",
+            "targets-monthly/packets_pct_mach0", "targets-monthly/packets_pct_mach1", "closed-ports/closed_pct_min", "closed-ports/closed_pct_max",
+            "ports/port_139_pct",
         ];
         var rows = new List<(string Label, string Measured, string Paper)>();
         foreach (var pick in picks)
