@@ -37,7 +37,7 @@ internal static class StoreBenchmark
             var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"run {run}: enrich step on {update.AddressesEnriched:N0} new addresses ({update.SourceRows:N0} source rows) in {sw.Elapsed.TotalSeconds:F2} s wall, {cpu.TotalSeconds:F2} s CPU; lookups {update.LookupTime.TotalSeconds:F2} s"));
-            Console.WriteLine("  " + string.Join("; ", update.Phases.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Phase} {p.Time.TotalSeconds:F2} s"))));
+            Console.WriteLine("  " + string.Join("; ", update.Phases.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Phase} {p.Time.TotalSeconds:F2} s ({p.Cpu.TotalSeconds:F2} CPU)"))));
             if (!keep || run < runs) File.Delete(copy);
         }
         return 0;

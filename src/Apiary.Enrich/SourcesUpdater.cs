@@ -8,7 +8,13 @@ namespace Apiary.Enrich;
 /// <summary>What one update of the enrichment tables did; <see cref="Phases"/> says where the time went.</summary>
 public sealed record SourcesUpdate(bool EnrichmentSkipped, long AddressesEnriched, long AddressesAlreadyEnriched,
     long SourceRows, TimeSpan LookupTime, TimeSpan Elapsed, IReadOnlyList<string> Notes,
-    IReadOnlyList<(string Phase, TimeSpan Time)> Phases);
+    IReadOnlyList<SourcesUpdatePhase> Phases);
+
+/// <summary>
+/// One step of an update: wall time and the process's CPU time (all threads, DuckDB's included) during it. On a
+/// shared machine the CPU time is the steadier figure.
+/// </summary>
+public sealed record SourcesUpdatePhase(string Phase, TimeSpan Time, TimeSpan Cpu);
 
 /// <summary>
 /// Answers every source address that has no answer yet from the current set of databases (older answers are
@@ -21,9 +27,16 @@ public static class SourcesUpdater
     public static SourcesUpdate Update(IStore store, EnrichmentDatabases databases)
     {
         var total = Stopwatch.StartNew();
-        var phases = new List<(string, TimeSpan)>();
+        var phases = new List<SourcesUpdatePhase>();
         var phase = Stopwatch.StartNew();
-        void Phase(string name) { phases.Add((name, phase.Elapsed)); phase.Restart(); }
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        void Phase(string name)
+        {
+            var now = Process.GetCurrentProcess().TotalProcessorTime;
+            phases.Add(new SourcesUpdatePhase(name, phase.Elapsed, now - cpu));
+            cpu = now;
+            phase.Restart();
+        }
 
         var notes = new List<string>(databases.Notes);
         if (SourceEnrichmentMigration.MigrateIfOld(store) is { } migrated) notes.Add(migrated);
