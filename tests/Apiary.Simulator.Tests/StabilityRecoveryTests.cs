@@ -12,7 +12,9 @@ namespace Apiary.Simulator.Tests;
 /// <para>
 /// The judgement, per dimension of the analysis: a dimension counted in sources (targets, ports, countries by
 /// sources) is stable when the chi-square test of homogeneity does not reject at 0.1 % (sources are drawn
-/// independently, so under a stationary generator p is uniform: one seed in a thousand fails). A dimension counted
+/// independently, so under a stationary generator p is uniform: one seed in a thousand fails; for ports a source
+/// counts once per port it asks for, which makes the test approximate, and for targets a source counts on each target
+/// it reached, which makes it conservative; the measured p are far from the threshold). A dimension counted
 /// in packets (targets, protocols) cannot use the test: packets come in dialogs of hundreds, so p is ~0 for any
 /// real data (the analysis says so); it is stable when Cramér's V stays within the month-to-month noise of the
 /// packet split, bounded below from the model.
