@@ -19,6 +19,10 @@ internal static class SourceEnrichmentMigration
             WHERE table_schema = 'main' AND table_name = 'source_enrichment' AND table_type = 'BASE TABLE'
             """).Scalar(), CultureInfo.InvariantCulture) > 0;
 
+    /// <summary>The file of the store, for messages (the bulk path here is DuckDB's, like EnrichmentRunLoader).</summary>
+    private static string StoreFile(IStore store) =>
+        store.Query("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").Scalar() as string ?? "store";
+
     /// <summary>Migrates when the old table is there; returns a note describing what was done, or null.</summary>
     public static string? MigrateIfOld(IStore store)
     {
@@ -64,7 +68,7 @@ internal static class SourceEnrichmentMigration
                 conflicts += runConflicts;
             }
             if (unparsable > 0)
-                throw new StoreFormatException($"source_enrichment holds {unparsable} address(es) that are not IP addresses: not migrated, the store is unchanged");
+                throw new StoreFormatException($"{StoreFile(store)}: source_enrichment holds {unparsable} address(es) that are not IP addresses: not migrated, the store is unchanged");
             store.Execute("DROP TABLE temp.old_source_enrichment");
             store.Execute("DROP TABLE source_enrichment");
             store.Execute(SourcesSchema.SourceEnrichmentView);

@@ -6,7 +6,8 @@ namespace Apiary.Enrich;
 /// <c>enrichment_answers</c> row per address and run, AS organisation names once per run and AS number in
 /// <c>enrichment_as_orgs</c>; <c>source_enrichment</c> is a view with the columns the table had before. Addresses
 /// are the 128-bit <c>ip_key</c> of <c>packets.src_ip</c>: grouping and joining never goes through text.
-/// <c>sources</c> is rebuilt from packets, fingerprints and the newest answer of each address.
+/// <c>source_rows</c> is rebuilt from packets, fingerprints and the newest answer of each address; the view
+/// <c>sources</c> adds the provenance from the run tables.
 /// </summary>
 public static class SourcesSchema
 {

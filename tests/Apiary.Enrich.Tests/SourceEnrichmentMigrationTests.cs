@@ -99,6 +99,8 @@ public sealed class SourceEnrichmentMigrationTests
         var e = Assert.Throws<StoreFormatException>(() => SourcesUpdater.Update(t.Store, none));
 
         Assert.Contains("1 address(es) that are not IP addresses", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith(t.Store.Path + ": ", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', e.Message);
         Assert.Equal("BASE TABLE", TableType(t, "source_enrichment"));
         Assert.Equal(2, t.Count("SELECT count(*) FROM source_enrichment"));
         Assert.Equal(0, t.Count("SELECT count(*) FROM information_schema.tables WHERE table_name = 'enrichment_runs'"));
