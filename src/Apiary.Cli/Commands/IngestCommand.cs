@@ -25,6 +25,7 @@ public static class IngestCommand
         var fpDb = new Option<string>("--fp-db") { Description = "p0f v3 fingerprint database for the fingerprints table", DefaultValueFactory = _ => Apiary.Fingerprint.P0fDatabaseLoader.DefaultPath };
         var noFingerprints = new Option<bool>("--no-fingerprints") { Description = "Do not fill the fingerprints table (passive OS fingerprints)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Diagnostic: read and decode on one thread, store nothing, print the rate", Hidden = true };
+        var dryRunFingerprints = new Option<bool>("--dry-run-fingerprints") { Description = "Diagnostic: --dry-run that also runs the p0f tracker and the fingerprint rows' spill (--fp-db), stores nothing", Hidden = true };
 
         var command = new Command("ingest", "Read, decode and store capture files (pcap, pcapng, gzip); files already stored are skipped");
         command.Arguments.Add(paths);
@@ -35,6 +36,7 @@ public static class IngestCommand
         command.Options.Add(fpDb);
         command.Options.Add(noFingerprints);
         command.Options.Add(dryRun);
+        command.Options.Add(dryRunFingerprints);
         command.SetAction(parse =>
         {
             var inputs = IngestInputs.Expand(parse.GetValue(paths) ?? [], out var missing);
@@ -46,8 +48,8 @@ public static class IngestCommand
             }
             // First Ctrl+C: stop cleanly (the file being loaded is removed). A second one ends the process.
             using var cancel = new CtrlCCancellation("apiary ingest: cancelling (the file being loaded is removed; press Ctrl+C again to abort)");
-            var code = parse.GetValue(dryRun)
-                ? DryRun(inputs, cancel.Token)
+            var code = parse.GetValue(dryRun) || parse.GetValue(dryRunFingerprints)
+                ? DryRun(inputs, cancel.Token, parse.GetValue(dryRunFingerprints) ? parse.GetValue(fpDb) : null)
                 : Ingest(inputs, StoreLocation.Resolve(parse.GetValue(db)), parse.GetValue(sensor) ?? "default",
                     parse.GetValue(batchSize), parse.GetValue(lanes), cancel.Token,
                     parse.GetValue(noFingerprints) ? null : parse.GetValue(fpDb));
@@ -117,8 +119,10 @@ public static class IngestCommand
             Console.Error.WriteLine($"apiary ingest: {f.Message}");
     }
 
-    private static int DryRun(List<IngestInput> inputs, CancellationToken cancellation)
+    /// <summary>Read + decode on this thread; with <paramref name="fingerprintDb"/> also the fingerprint observer (its spill is dropped).</summary>
+    private static int DryRun(List<IngestInput> inputs, CancellationToken cancellation, string? fingerprintDb = null)
     {
+        using var fingerprints = fingerprintDb is null ? null : new FingerprintObserver(Apiary.Fingerprint.P0fDatabase.Load(fingerprintDb));
         var inv = CultureInfo.InvariantCulture;
         var failed = 0;
         long packets = 0;
@@ -127,7 +131,9 @@ public static class IngestCommand
         {
             try
             {
-                var r = IngestPipeline.DecodeOnly(input.Path, PacketDecoder.Decode, cancellation);
+                fingerprints?.OnFileStart(new IngestFileInfo(0, input.Path, "", "dry-run"));
+                var r = IngestPipeline.DecodeOnly(input.Path, PacketDecoder.Decode, cancellation, fingerprints);
+                fingerprints?.OnFileAborted(0);
                 packets += r.Packets;
                 total += r.Elapsed;
                 Console.WriteLine(string.Create(inv,
