@@ -1,5 +1,4 @@
 using Apiary.Analysis;
-using Apiary.Decode;
 using Apiary.Enrich;
 using Apiary.Fingerprint;
 using Apiary.Ingest;
@@ -32,11 +31,7 @@ public sealed class SimulatedMonth : IDisposable
 
         using var store = DuckDbStore.Open(Path.Combine(Dir, "apiary.duckdb"));
         using var fingerprints = new FingerprintObserver(P0fDatabaseLoader.Load(P0fDatabaseLoader.DefaultPath));
-        Ingest = new IngestPipeline(store, new IngestOptions { Sensor = Platform.Name }, PacketDecoder.Decode, observers: [fingerprints])
-            .Run([.. Summary.Files.Select(f => new IngestInput(f, Explicit: true))]);
-        using (var databases = EnrichmentDatabases.Open(new EnrichmentOptions()))
-            SourcesUpdater.Update(store, databases);
-        TestbedTables.Store(store, Testbed, SimulatorDefaults.PaperTestbedText());
+        Ingest = PipelineRun.Load(store, Summary.Files, Testbed, fingerprints);
         var context = new AnalysisContext(store, Testbed, new AnalysisOptions());
         Results = AnalysisCatalog.Run(context, AnalysisCatalog.All).ToDictionary(r => r.Name, StringComparer.Ordinal);
         // The first three days only, for judges too slow to read the whole month (tshark).

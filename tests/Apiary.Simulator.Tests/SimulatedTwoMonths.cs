@@ -1,7 +1,5 @@
 using Apiary.Analysis;
-using Apiary.Decode;
 using Apiary.Enrich;
-using Apiary.Ingest;
 using Apiary.Store.DuckDb;
 using Apiary.Testbed;
 using Apiary.TestSupport;
@@ -56,12 +54,8 @@ public sealed class SimulatedTwoMonths : IDisposable
     private AnalysisResult Analyse(string name, IReadOnlyList<string> files, TestbedInventory testbed)
     {
         using var store = DuckDbStore.Open(Path.Combine(Dir, name));
-        var ingest = new IngestPipeline(store, new IngestOptions { Sensor = testbed.Platforms[0].Name }, PacketDecoder.Decode)
-            .Run([.. files.Select(f => new IngestInput(f, Explicit: true))]);
+        var ingest = PipelineRun.Load(store, files, testbed);
         if (ingest.Ingested != files.Count) throw new InvalidOperationException($"{name}: {ingest.Ingested} of {files.Count} files ingested");
-        using (var databases = EnrichmentDatabases.Open(new EnrichmentOptions()))
-            SourcesUpdater.Update(store, databases);
-        TestbedTables.Store(store, testbed, SimulatorDefaults.PaperTestbedText());
         return AnalysisCatalog.Run(new AnalysisContext(store, testbed, new AnalysisOptions()), [AnalysisCatalog.Find("stability")!])[0];
     }
 
