@@ -1,3 +1,5 @@
+using Apiary.Store;
+
 namespace Apiary.Analysis;
 
 /// <summary>
@@ -39,8 +41,8 @@ public sealed class SqlDialect(string name)
         : $"SELECT column_name FROM information_schema.columns WHERE table_name = {Literal(table)}";
 
     /// <summary>A SQL string literal (single quotes doubled).</summary>
-    public static string Literal(string? text) => text is null ? "NULL" : "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
+    public static string Literal(string? text) => SqlLiteral.Text(text);
 
     /// <summary>A SQL timestamp literal, or NULL.</summary>
-    public static string Timestamp(DateTime? utc) => utc is null ? "NULL" : $"TIMESTAMP '{utc.Value:yyyy-MM-dd HH:mm:ss.ffffff}'";
+    public static string Timestamp(DateTime? utc) => SqlLiteral.Timestamp(utc);
 }

@@ -89,7 +89,7 @@ public sealed class FingerprintObserver : IPacketObserver, IDisposable
                 INSERT INTO fingerprint_rows (file_id, frame, ts, src_ip, dst_ip, sport, dport, syn, stray, dist, sig_id)
                 SELECT {_fileId}, frame, make_timestamp(ts_us), (src_hi::UHUGEINT << 64) | src_lo::UHUGEINT,
                        (dst_hi::UHUGEINT << 64) | dst_lo::UHUGEINT, sport, dport, syn, stray, dist, sig_id
-                FROM read_csv({SqlText(_spillPath)}, header = false, delim = ',', quote = '', auto_detect = false, columns = {SpillColumns})
+                FROM read_csv({SqlLiteral.Text(_spillPath)}, header = false, delim = ',', quote = '', auto_detect = false, columns = {SpillColumns})
                 """);
         }
         DropSpill();
@@ -174,10 +174,10 @@ public sealed class FingerprintObserver : IPacketObserver, IDisposable
             sql.Append(rows == 0
                 ? "INSERT INTO fingerprint_signatures (file_id, sig_id, raw_sig, label_type, os_class, os_name, os_flavor, is_app, fuzzy, params, mtu, link, fp_db) VALUES ("
                 : ",(");
-            sql.Append(CultureInfo.InvariantCulture, $"{_fileId}, {id}, {SqlText(k.RawSignature)}, ");
-            sql.Append(CultureInfo.InvariantCulture, $"{SqlText(label is null ? null : label.Generic ? "g" : "s")}, {SqlText(label?.Class)}, {SqlText(label?.Name)}, {SqlText(label?.Flavor)}, ");
-            sql.Append(CultureInfo.InvariantCulture, $"{(label?.IsApplication == true ? "true" : "false")}, {(k.Fuzzy ? "true" : "false")}, {SqlText(k.Params)}, ");
-            sql.Append(CultureInfo.InvariantCulture, $"{(k.Mtu is { } m ? m.ToString(CultureInfo.InvariantCulture) : "NULL")}, {SqlText(k.Link)}, {SqlText(_provenance)})");
+            sql.Append(CultureInfo.InvariantCulture, $"{_fileId}, {id}, {SqlLiteral.Text(k.RawSignature)}, ");
+            sql.Append(CultureInfo.InvariantCulture, $"{SqlLiteral.Text(label is null ? null : label.Generic ? "g" : "s")}, {SqlLiteral.Text(label?.Class)}, {SqlLiteral.Text(label?.Name)}, {SqlLiteral.Text(label?.Flavor)}, ");
+            sql.Append(CultureInfo.InvariantCulture, $"{(label?.IsApplication == true ? "true" : "false")}, {(k.Fuzzy ? "true" : "false")}, {SqlLiteral.Text(k.Params)}, ");
+            sql.Append(CultureInfo.InvariantCulture, $"{(k.Mtu is { } m ? m.ToString(CultureInfo.InvariantCulture) : "NULL")}, {SqlLiteral.Text(k.Link)}, {SqlLiteral.Text(_provenance)})");
             if (++rows == SignatureBatchRows)
             {
                 store.Execute(sql.ToString());
@@ -187,8 +187,6 @@ public sealed class FingerprintObserver : IPacketObserver, IDisposable
         }
         if (rows > 0) store.Execute(sql.ToString());
     }
-
-    private static string SqlText(string? s) => s is null ? "NULL" : "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     /// <summary>
     /// Everything of a fingerprint that is not per packet: two SYNs with equal keys get the same signature row.

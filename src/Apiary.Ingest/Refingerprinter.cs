@@ -24,7 +24,7 @@ public static class Refingerprinter
     public static RefingerprintResult Run(IStore store, P0fDatabase database, FrameDecoder decode, CancellationToken cancellation = default)
     {
         var files = store.Query("SELECT file_id, path, sha256 FROM capture_files WHERE status = 'complete' ORDER BY file_id").Rows;
-        var current = store.Query($"SELECT DISTINCT file_id FROM fingerprint_signatures WHERE fp_db = {Quote(database.Provenance)}").Rows
+        var current = store.Query($"SELECT DISTINCT file_id FROM fingerprint_signatures WHERE fp_db = {SqlLiteral.Text(database.Provenance)}").Rows
             .Select(r => Convert.ToInt32(r[0], CultureInfo.InvariantCulture)).ToHashSet();
         var unavailable = new List<string>();
         int done = 0, skipped = 0;
@@ -79,6 +79,4 @@ public static class Refingerprinter
         }
         return new RefingerprintResult(done, skipped, unavailable, rows);
     }
-
-    private static string Quote(string s) => "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'";
 }
