@@ -13,11 +13,7 @@ namespace Apiary.Enrich;
 /// </summary>
 internal static class SourceEnrichmentMigration
 {
-    public static bool IsOldLayout(IStore store) =>
-        Convert.ToInt64(store.Query("""
-            SELECT count(*) FROM information_schema.tables
-            WHERE table_schema = 'main' AND table_name = 'source_enrichment' AND table_type = 'BASE TABLE'
-            """).Scalar(), CultureInfo.InvariantCulture) > 0;
+    public static bool IsOldLayout(IStore store) => store.TableType("source_enrichment") == "BASE TABLE";
 
     /// <summary>The file of the store, for messages (the bulk path here is DuckDB's, like EnrichmentRunLoader).</summary>
     private static string StoreFile(IStore store) =>
@@ -27,8 +23,8 @@ internal static class SourceEnrichmentMigration
     public static string? MigrateIfOld(IStore store)
     {
         if (!IsOldLayout(store)) return null;
-        store.Execute("BEGIN TRANSACTION");
-        try
+        string? note = null;
+        store.InTransaction(() =>
         {
             foreach (var ddl in new[] { SourcesSchema.EnrichmentRuns, SourcesSchema.EnrichmentAnswers, SourcesSchema.EnrichmentAsOrgs })
                 store.Execute(ddl);
@@ -72,15 +68,10 @@ internal static class SourceEnrichmentMigration
             store.Execute("DROP TABLE temp.old_source_enrichment");
             store.Execute("DROP TABLE source_enrichment");
             store.Execute(SourcesSchema.SourceEnrichmentView);
-            store.Execute("COMMIT");
-            return $"source_enrichment migrated to enrichment_runs/enrichment_answers: {rows} answer(s) from {runs.Count} run(s)" +
+            note = $"source_enrichment migrated to enrichment_runs/enrichment_answers: {rows} answer(s) from {runs.Count} run(s)" +
                    (duplicates > 0 ? $"; {duplicates} answer(s) for an address already answered by the same databases in another spelling dropped" : "") +
                    (conflicts > 0 ? $"; {conflicts} answer(s) named their AS differently than an earlier answer of the same run (the first name is kept)" : "");
-        }
-        catch
-        {
-            store.Execute("ROLLBACK");
-            throw;
-        }
+        });
+        return note;
     }
 }

@@ -72,7 +72,7 @@ public static class SourcesUpdater
                     lookupTime = phase.Elapsed;
                     Phase($"lookups and answer spill ({threads} thread(s))");
                     long conflicts = 0;
-                    InTransaction(store, () => EnrichmentRunLoader.Load(store, run, files, out conflicts));
+                    store.InTransaction(() => EnrichmentRunLoader.Load(store, run, files, out conflicts));
                     Phase("answer load");
                     if (conflicts > 0)
                         notes.Add($"{conflicts} answer(s) named their AS differently than an earlier answer of this run (the first name is kept)");
@@ -84,11 +84,11 @@ public static class SourcesUpdater
                 notes.Add($"enriched {enriched} address(es) in {lookupTime.TotalSeconds:F2} s (lookups and answer spill); {already} already had answers from these databases");
             }
             var severalSets = Convert.ToInt64(store.Query("SELECT count(DISTINCT db_set) FROM enrichment_runs").Scalar(), CultureInfo.InvariantCulture) > 1;
-            InTransaction(store, () =>
+            store.InTransaction(() =>
             {
                 store.Execute(SourcesSchema.RebuildSourceRows(severalSets));
                 // Stores written before sources was a view hold it as a table (derived data: rebuilt right here).
-                if (TableType(store, "sources") == "BASE TABLE") store.Execute("DROP TABLE sources");
+                if (store.TableType("sources") == "BASE TABLE") store.Execute("DROP TABLE sources");
                 store.Execute(SourcesSchema.SourcesView);
             });
             Phase("sources rebuild");
@@ -131,23 +131,5 @@ public static class SourcesUpdater
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
         }
         return threads;
-    }
-
-    private static string? TableType(IStore store, string name) =>
-        store.Query($"SELECT table_type FROM information_schema.tables WHERE table_schema = 'main' AND table_name = {SqlLiteral.Text(name)}").Scalar() as string;
-
-    private static void InTransaction(IStore store, Action action)
-    {
-        store.Execute("BEGIN TRANSACTION");
-        try
-        {
-            action();
-            store.Execute("COMMIT");
-        }
-        catch
-        {
-            store.Execute("ROLLBACK");
-            throw;
-        }
     }
 }

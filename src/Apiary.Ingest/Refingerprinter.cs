@@ -55,19 +55,12 @@ public static class Refingerprinter
             try
             {
                 IngestPipeline.DecodeOnly(path, decode, cancellation, observer);
-                store.Execute("BEGIN TRANSACTION");
-                try
+                store.InTransaction(() =>
                 {
                     store.Execute($"DELETE FROM fingerprint_rows WHERE file_id = {fileId}");
                     store.Execute($"DELETE FROM fingerprint_signatures WHERE file_id = {fileId}");
                     observer.OnFileComplete(store, fileId);
-                    store.Execute("COMMIT");
-                }
-                catch
-                {
-                    store.Execute("ROLLBACK");
-                    throw;
-                }
+                });
             }
             catch
             {

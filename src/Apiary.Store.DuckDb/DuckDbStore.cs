@@ -78,8 +78,7 @@ public sealed class DuckDbStore : IIngestStore
     {
         foreach (var (table, what) in new[] { ("packets", "table packets with text addresses"), ("fingerprints", "table fingerprints with one string set per SYN") })
         {
-            var old = Query($"SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = '{table}' AND table_type = 'BASE TABLE'").Scalar();
-            if (Convert.ToInt64(old, System.Globalization.CultureInfo.InvariantCulture) > 0)
+            if (this.TableType(table) == "BASE TABLE")
                 throw new StoreFormatException($"{Path}: this store was written by an older Apiary ({what}); ingest the captures into a new store");
         }
     }
@@ -157,20 +156,7 @@ public sealed class DuckDbStore : IIngestStore
         var r = Query("SELECT file_id, sha256, path, status, packets FROM capture_files WHERE status <> 'complete' ORDER BY file_id");
         var files = r.Rows.Select(ToStoredFile).ToList();
         if (files.Count == 0) return files;
-        var ids = string.Join(",", files.Select(f => f.FileId));
-        Execute("BEGIN TRANSACTION");
-        try
-        {
-            foreach (var table in PerFileTables())
-                Execute($"DELETE FROM \"{table}\" WHERE file_id IN ({ids})");
-            Execute($"DELETE FROM capture_files WHERE file_id IN ({ids})");
-            Execute("COMMIT");
-        }
-        catch
-        {
-            Execute("ROLLBACK");
-            throw;
-        }
+        DeleteFiles(string.Join(",", files.Select(f => f.FileId)));
         return files;
     }
 
@@ -196,22 +182,15 @@ public sealed class DuckDbStore : IIngestStore
 
     public IFileLoad BeginLoad(int fileId, int lanes) => new DuckDbFileLoad(this, fileId, lanes);
 
-    public void RemoveFile(int fileId)
+    public void RemoveFile(int fileId) => DeleteFiles(fileId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>Deletes the files (comma-separated ids) and their rows in every per-file table, in one transaction.</summary>
+    private void DeleteFiles(string ids) => this.InTransaction(() =>
     {
-        Execute("BEGIN TRANSACTION");
-        try
-        {
-            foreach (var table in PerFileTables())
-                Execute($"DELETE FROM \"{table}\" WHERE file_id = {fileId}");
-            Execute($"DELETE FROM capture_files WHERE file_id = {fileId}");
-            Execute("COMMIT");
-        }
-        catch
-        {
-            Execute("ROLLBACK");
-            throw;
-        }
-    }
+        foreach (var table in PerFileTables())
+            Execute($"DELETE FROM \"{table}\" WHERE file_id IN ({ids})");
+        Execute($"DELETE FROM capture_files WHERE file_id IN ({ids})");
+    });
 
     /// <summary>Writes everything to the database file and truncates the write-ahead log.</summary>
     public void Checkpoint() => Execute("CHECKPOINT");
