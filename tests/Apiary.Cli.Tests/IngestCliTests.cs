@@ -38,6 +38,23 @@ public sealed class IngestCliTests : IDisposable
     }
 
     [Fact]
+    public void A_malformed_fingerprint_database_is_named_with_its_line_and_nothing_is_stored()
+    {
+        if (!SharedData.RequireShared()) return;
+        var fp = Path.Combine(_folder, "bad.fp");
+        File.WriteAllText(fp, "[tcp:request]\nbogus line\n");
+        var a = SharedData.Capture("ppa_blaster.pcap");
+        foreach (var args in new[] { new[] { "ingest", a, "--db", Db(), "--fp-db", fp }, ["ingest", "--dry-run-fingerprints", a, "--fp-db", fp] })
+        {
+            var r = Cli.Run(args);
+            Assert.Equal(2, r.ExitCode);
+            Assert.Contains($"{fp}:2:", r.StdErr, StringComparison.Ordinal);
+            Assert.Contains("--no-fingerprints", r.StdErr, StringComparison.Ordinal);
+        }
+        Assert.False(File.Exists(Db()), "the store was created although the run failed before reading anything");
+    }
+
+    [Fact]
     public void Second_run_says_it_skips_and_exits_zero()
     {
         if (!SharedData.RequireShared()) return;

@@ -63,20 +63,8 @@ public static class IngestCommand
         string? fingerprintDb = null, bool quiet = false)
     {
         // Passive OS fingerprints (docs/enrichment.md): one observer fills the fingerprints table per file.
-        Apiary.Fingerprint.P0fDatabase? p0f = null;
-        if (fingerprintDb is not null)
-        {
-            try
-            {
-                p0f = Apiary.Fingerprint.P0fDatabase.Load(fingerprintDb);
-            }
-            catch (Apiary.Fingerprint.FingerprintDatabaseException e)
-            {
-                Console.Error.WriteLine($"apiary ingest: {e.Message} (use --fp-db PATH or --no-fingerprints)");
-                return 2;
-            }
-        }
-        using var fingerprints = p0f is null ? null : new FingerprintObserver(p0f);
+        if (!TryCreateFingerprintObserver(fingerprintDb, out var fingerprints)) return 2;
+        using var _ = fingerprints;
         IPacketObserver[] observers = fingerprints is null ? [] : [fingerprints];
         DuckDbStore store;
         try
@@ -110,6 +98,23 @@ public static class IngestCommand
         }
     }
 
+    /// <summary>The fingerprint observer for <paramref name="fingerprintDb"/> (none when null); false after printing why the database cannot be loaded.</summary>
+    private static bool TryCreateFingerprintObserver(string? fingerprintDb, out FingerprintObserver? observer)
+    {
+        observer = null;
+        if (fingerprintDb is null) return true;
+        try
+        {
+            observer = new FingerprintObserver(Apiary.Fingerprint.P0fDatabase.Load(fingerprintDb));
+            return true;
+        }
+        catch (Apiary.Fingerprint.FingerprintDatabaseException e)
+        {
+            Console.Error.WriteLine($"apiary ingest: {e.Message} (use --fp-db PATH or --no-fingerprints)");
+            return false;
+        }
+    }
+
     private static void PrintSummary(IngestResult r, string dbPath)
     {
         var inv = CultureInfo.InvariantCulture;
@@ -122,7 +127,8 @@ public static class IngestCommand
     /// <summary>Read + decode on this thread; with <paramref name="fingerprintDb"/> also the fingerprint observer (its spill is dropped).</summary>
     private static int DryRun(List<IngestInput> inputs, CancellationToken cancellation, string? fingerprintDb = null)
     {
-        using var fingerprints = fingerprintDb is null ? null : new FingerprintObserver(Apiary.Fingerprint.P0fDatabase.Load(fingerprintDb));
+        if (!TryCreateFingerprintObserver(fingerprintDb, out var fingerprints)) return 2;
+        using var _ = fingerprints;
         var inv = CultureInfo.InvariantCulture;
         var failed = 0;
         long packets = 0;
