@@ -96,6 +96,14 @@ public struct DecodedPacket
     /// <summary>True when the decoder stopped early on broken input (an anomaly was reported).</summary>
     public bool Malformed;
 
+    // --- set after decoding ---
+    /// <summary>
+    /// The passive OS fingerprint of this SYN or SYN+ACK, attached by the ingest's fingerprint observer on the
+    /// decode thread (absent otherwise). The store writes it as a <c>fingerprint_rows</c> row beside the packet's
+    /// own row, in the same transaction.
+    /// </summary>
+    public PacketFingerprint Fingerprint;
+
     /// <summary>Resets every field to its absent value.</summary>
     public void Clear()
     {
@@ -118,6 +126,30 @@ public struct DecodedPacket
         InnerSourcePort = -1;
         InnerDestinationPort = -1;
     }
+}
+
+/// <summary>
+/// A fingerprint attached to a decoded packet: which of the file's distinct outcomes (raw signature, label,
+/// match quality; <c>fingerprint_signatures.sig_id</c>) it has, and what is per packet. Addresses, ports and time
+/// are the packet's own (the fingerprinter reads the same IP header as the decoder).
+/// </summary>
+public struct PacketFingerprint
+{
+    /// <summary>False for packets without a fingerprint (the default).</summary>
+    public bool Present;
+    /// <summary>The outcome's id within its capture file.</summary>
+    public int SignatureId;
+    /// <summary>p0f's hop distance: guessed initial TTL minus the observed TTL.</summary>
+    public int Distance;
+    /// <summary>True for a SYN (client signature), false for a SYN+ACK (server signature).</summary>
+    public bool Syn;
+    /// <summary>A SYN+ACK whose SYN was not seen (p0f itself ignores those).</summary>
+    public bool Stray;
+    /// <summary>
+    /// The sender's and receiver's TCP ports as the fingerprinter parsed them (the decoder's own ports can be
+    /// absent on a header it judged malformed while p0f's parser still read them).
+    /// </summary>
+    public ushort SourcePort, DestinationPort;
 }
 
 /// <summary>IP protocol numbers used across Apiary.</summary>

@@ -8,159 +8,93 @@ using Apiary.Store;
 namespace Apiary.Ingest;
 
 /// <summary>
-/// Fills the fingerprint tables during ingest: every packet goes through a per-file <see cref="P0fFlowTracker"/>
-/// (stray SYN+ACKs included, flagged). Each fingerprint becomes one narrow row of numbers in
-/// <c>fingerprint_rows</c>; its strings (raw signature, label, match quality, database) go once per distinct
-/// outcome of the file into <c>fingerprint_signatures</c> (Schema). Rows are spilled to a temporary CSV file of
-/// numbers while the file is read (memory stays flat however many SYNs a flood holds) and loaded inside the
-/// transaction that completes the file, so they commit or vanish with it.
+/// Fingerprints every packet during ingest: each goes through a per-file <see cref="P0fFlowTracker"/> (stray
+/// SYN+ACKs included, flagged), and each SYN or SYN+ACK it fingerprints gets a <see cref="PacketFingerprint"/>
+/// attached on the decode thread. The store writes that as a narrow row of numbers in <c>fingerprint_rows</c>
+/// beside the packet's own row, in the same lane transaction (no spill, no load at the end of the file: that load
+/// was most of the fingerprinting cost of an ingest, bench/RESULTS.md). The strings (raw signature, label, match
+/// quality, database) go once per distinct outcome of the file into <c>fingerprint_signatures</c>, written in the
+/// transaction that completes the file (Schema).
 /// </summary>
-public sealed class FingerprintObserver : IPacketObserver, IDisposable
+public sealed class FingerprintObserver : IPacketObserver
 {
-    /// <summary>The spill's columns, in order (file_id is the same for the whole file and given in the INSERT).</summary>
-    private const string SpillColumns =
-        "{'frame':'BIGINT','ts_us':'BIGINT','src_hi':'UBIGINT','src_lo':'UBIGINT','dst_hi':'UBIGINT','dst_lo':'UBIGINT'," +
-        "'sport':'USMALLINT','dport':'USMALLINT','syn':'BOOLEAN','stray':'BOOLEAN','dist':'INTEGER','sig_id':'INTEGER'}";
-
     /// <summary>Signature rows per INSERT statement (a file has a few hundred distinct outcomes at most).</summary>
     private const int SignatureBatchRows = 200;
 
     /// <summary>Identity keys remembered per file: texts built per SYN (rare params) would otherwise grow it per SYN.</summary>
     private const int MaxIdentityKeys = 4096;
 
-    /// <summary>Spill buffer: flushed to the file when less than one row's worth (13 numbers) is left.</summary>
-    private const int SpillBufferBytes = 1 << 16, MaxRowBytes = 13 * 21;
-
     private readonly P0fDatabase _db;
     private readonly string _provenance;
-    private readonly string _spillDir;
     private readonly Dictionary<SignatureKey, int> _signatures = [];
     private readonly Dictionary<SignatureKey, int> _byIdentity = new(ByIdentity.Instance);
-    private readonly byte[] _buffer = new byte[SpillBufferBytes];
-    private int _used;
     private P0fFlowTracker? _tracker;
-    private FileStream? _spill;
-    private string? _spillPath;
     private int _fileId;
 
-    /// <summary>Rows written for the current (or last completed) file.</summary>
+    /// <summary>Fingerprints attached in the current (or last completed) file.</summary>
     public long Rows { get; private set; }
 
-    public FingerprintObserver(P0fDatabase db, string? spillDirectory = null)
+    public FingerprintObserver(P0fDatabase db)
     {
         _db = db;
         _provenance = db.Provenance;
-        _spillDir = spillDirectory ?? Path.GetTempPath();
     }
 
     public void OnFileStart(IngestFileInfo file)
     {
-        DropSpill();
         _fileId = file.FileId;
         _tracker = new P0fFlowTracker(_db, FingerprintMode.IncludeStraySynAcks);
-        _spillPath = Path.Combine(_spillDir, $"apiary-fingerprints-{Environment.ProcessId}-{file.FileId}-{Guid.NewGuid():N}.csv");
-        _spill = new FileStream(_spillPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
-        _used = 0;
         _signatures.Clear();
         _byIdentity.Clear();
         Rows = 0;
     }
 
-    public void OnPacket(in CapturedFrame frame, in DecodedPacket packet)
+    public void OnPacket(in CapturedFrame frame, ref DecodedPacket packet)
     {
         if (packet.NetworkOffset < 0 || _tracker is null) return;
         // Cheap rejection before the tracker: p0f's filter passes TCP only.
         if (packet.Protocol != IpProtocols.Tcp) return;
         var o = _tracker.Process(frame.Data, packet.NetworkOffset, frame.WireLength, frame.TimestampNs, frame.FrameNumber);
-        if (o is not null) WriteRow(o);
-    }
-
-    public void OnFileComplete(IStore store, int fileId)
-    {
-        if (_spill is null || _spillPath is null) return;
-        FlushBuffer();
-        _spill.Dispose();
-        _spill = null;
-        if (Rows > 0)
+        if (o is null) return;
+        // The tracker reports on the packet it was given (p0f prints a SYN or SYN+ACK when it sees it), so the
+        // row can take the packet's own time, addresses and ports.
+        if (o.FrameNumber != frame.FrameNumber || (o.IsSyn ? o.Client : o.Server) != packet.Source)
+            throw new InvalidOperationException($"the flow tracker's report (frame {o.FrameNumber}) is not about the packet it was given (frame {frame.FrameNumber})");
+        packet.Fingerprint = new PacketFingerprint
         {
-            if (store.Dialect != "duckdb") throw new NotSupportedException($"the fingerprint bulk load is written for DuckDB, not {store.Dialect}");
-            InsertSignatures(store);
-            store.Execute($"""
-                INSERT INTO fingerprint_rows (file_id, frame, ts, src_ip, dst_ip, sport, dport, syn, stray, dist, sig_id)
-                SELECT {_fileId}, frame, make_timestamp(ts_us), (src_hi::UHUGEINT << 64) | src_lo::UHUGEINT,
-                       (dst_hi::UHUGEINT << 64) | dst_lo::UHUGEINT, sport, dport, syn, stray, dist, sig_id
-                FROM read_csv({SqlLiteral.Text(_spillPath)}, header = false, delim = ',', quote = '', auto_detect = false, columns = {SpillColumns})
-                """);
-        }
-        DropSpill();
-        _tracker = null;
-    }
-
-    public void OnFileAborted(int fileId)
-    {
-        DropSpill();
-        _tracker = null;
-    }
-
-    public void Dispose() => DropSpill();
-
-    private void DropSpill()
-    {
-        _spill?.Dispose();
-        _spill = null;
-        if (_spillPath is not null && File.Exists(_spillPath)) File.Delete(_spillPath);
-        _spillPath = null;
-    }
-
-    private void WriteRow(FingerprintObservation o)
-    {
-        var key = new SignatureKey(o.RawSignature, o.Match.Signature, o.Match.Fuzzy, o.Params, o.Mtu, o.Link);
-        if (!_byIdentity.TryGetValue(key, out var sigId))
-        {
-            if (!_signatures.TryGetValue(key, out sigId))
-            {
-                sigId = _signatures.Count;
-                _signatures.Add(key, sigId);
-            }
-            if (_byIdentity.Count == MaxIdentityKeys) _byIdentity.Clear();
-            _byIdentity[key] = sigId;
-        }
-        var src = o.IsSyn ? o.Client : o.Server;
-        var dst = o.IsSyn ? o.Server : o.Client;
-        var ns = o.TimestampNs;
-        if (_used > SpillBufferBytes - MaxRowBytes) FlushBuffer();
-        Number(o.FrameNumber); Comma();
-        Number(ns >= 0 ? ns / 1000 : (ns - 999) / 1000); Comma();
-        Number(src.Hi); Comma(); Number(src.Lo); Comma();
-        Number(dst.Hi); Comma(); Number(dst.Lo); Comma();
-        Number(o.IsSyn ? o.ClientPort : o.ServerPort); Comma();
-        Number(o.IsSyn ? o.ServerPort : o.ClientPort); Comma();
-        Number(o.IsSyn ? 1 : 0); Comma();
-        Number(o.Stray ? 1 : 0); Comma();
-        Number(o.Match.Distance); Comma();
-        Number(sigId);
-        _buffer[_used++] = (byte)'\n';
+            Present = true,
+            SignatureId = SignatureId(o),
+            Distance = o.Match.Distance,
+            Syn = o.IsSyn,
+            Stray = o.Stray,
+            SourcePort = (ushort)(o.IsSyn ? o.ClientPort : o.ServerPort),
+            DestinationPort = (ushort)(o.IsSyn ? o.ServerPort : o.ClientPort),
+        };
         Rows++;
     }
 
-    private void Number(long v)
+    /// <summary>Writes the file's distinct outcomes; its rows went in with its packets.</summary>
+    public void OnFileComplete(IStore store, int fileId)
     {
-        v.TryFormat(_buffer.AsSpan(_used), out var n, default, CultureInfo.InvariantCulture);
-        _used += n;
+        if (_tracker is null) return;
+        if (_signatures.Count > 0) InsertSignatures(store);
+        _tracker = null;
     }
 
-    private void Number(ulong v)
-    {
-        v.TryFormat(_buffer.AsSpan(_used), out var n, default, CultureInfo.InvariantCulture);
-        _used += n;
-    }
+    public void OnFileAborted(int fileId) => _tracker = null;
 
-    private void Comma() => _buffer[_used++] = (byte)',';
-
-    private void FlushBuffer()
+    private int SignatureId(FingerprintObservation o)
     {
-        _spill!.Write(_buffer, 0, _used);
-        _used = 0;
+        var key = new SignatureKey(o.RawSignature, o.Match.Signature, o.Match.Fuzzy, o.Params, o.Mtu, o.Link);
+        if (_byIdentity.TryGetValue(key, out var sigId)) return sigId;
+        if (!_signatures.TryGetValue(key, out sigId))
+        {
+            sigId = _signatures.Count;
+            _signatures.Add(key, sigId);
+        }
+        if (_byIdentity.Count == MaxIdentityKeys) _byIdentity.Clear();
+        _byIdentity[key] = sigId;
+        return sigId;
     }
 
     /// <summary>The file's distinct outcomes, a few INSERT ... VALUES statements.</summary>

@@ -17,8 +17,10 @@ public interface IPacketObserver
     /// <summary>
     /// Every frame, right after it was decoded (decode thread, the hot loop: keep it cheap, allocate nothing
     /// for packets you do not keep). <paramref name="frame"/>.Data is valid only during the call: copy what you keep.
+    /// An observer may attach what it computed to the packet (<see cref="DecodedPacket.Fingerprint"/>): the store
+    /// writes that with the packet's row, in the lane transaction that holds the packet. Decoded fields stay as decoded.
     /// </summary>
-    void OnPacket(in CapturedFrame frame, in DecodedPacket packet);
+    void OnPacket(in CapturedFrame frame, ref DecodedPacket packet);
 
     /// <summary>
     /// After the last packet, inside the store transaction that marks the file complete: rows written through

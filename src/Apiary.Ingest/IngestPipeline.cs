@@ -200,7 +200,7 @@ public sealed class IngestPipeline
             {
                 ref var p = ref batch.Rows[batch.Count];
                 _decode(in frame, ref p, anomalies);
-                foreach (var o in _observers) o.OnPacket(in frame, in p);
+                foreach (var o in _observers) o.OnPacket(in frame, ref p);
                 if (frame.TimestampNs < firstTs) firstTs = frame.TimestampNs;
                 if (frame.TimestampNs > lastTs) lastTs = frame.TimestampNs;
                 packets++;
@@ -279,10 +279,10 @@ public sealed class IngestPipeline
 
     /// <summary>
     /// Reads and decodes a file on the calling thread without storing anything (the benchmark's "read + decode"
-    /// figure and <c>apiary ingest --dry-run</c>); an <paramref name="observer"/> sees every packet, as during ingest
-    /// (re-fingerprinting stored captures).
+    /// figure and <c>apiary ingest --dry-run</c>); the <paramref name="observers"/> see every packet in order, as during
+    /// ingest (re-fingerprinting stored captures).
     /// </summary>
-    public static DecodeOnlyResult DecodeOnly(string path, FrameDecoder decode, CancellationToken cancellation = default, IPacketObserver? observer = null)
+    public static DecodeOnlyResult DecodeOnly(string path, FrameDecoder decode, CancellationToken cancellation = default, params IPacketObserver[] observers)
     {
         var clock = Stopwatch.StartNew();
         var anomalies = new AnomalyLog();
@@ -292,7 +292,7 @@ public sealed class IngestPipeline
         while (reader.TryReadNext(out var frame))
         {
             decode(in frame, ref packet, anomalies);
-            observer?.OnPacket(in frame, in packet);
+            foreach (var o in observers) o.OnPacket(in frame, ref packet);
             if (packet.IpVersion != 0) ipPackets++;
             if ((++packets & 0xFFFF) == 0) cancellation.ThrowIfCancellationRequested();
         }

@@ -29,7 +29,8 @@ public static class Refingerprinter
         var unavailable = new List<string>();
         int done = 0, skipped = 0;
         long rows = 0;
-        using var observer = new FingerprintObserver(database);
+        var observer = new FingerprintObserver(database);
+        using var spill = new FingerprintSpill();
         foreach (var f in files)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -51,23 +52,27 @@ public static class Refingerprinter
                 unavailable.Add($"{path}: changed since ingest, sha256 differs (file_id {fileId} keeps its fingerprints)");
                 continue;
             }
-            observer.OnFileStart(new IngestFileInfo(fileId, path, sha, ""));
+            var info = new IngestFileInfo(fileId, path, sha, "");
+            observer.OnFileStart(info);
+            spill.OnFileStart(info);
             try
             {
-                IngestPipeline.DecodeOnly(path, decode, cancellation, observer);
+                IngestPipeline.DecodeOnly(path, decode, cancellation, observer, spill);
                 store.InTransaction(() =>
                 {
                     store.Execute($"DELETE FROM fingerprint_rows WHERE file_id = {fileId}");
                     store.Execute($"DELETE FROM fingerprint_signatures WHERE file_id = {fileId}");
                     observer.OnFileComplete(store, fileId);
+                    spill.OnFileComplete(store, fileId);
                 });
             }
             catch
             {
                 observer.OnFileAborted(fileId);
+                spill.OnFileAborted(fileId);
                 throw;
             }
-            rows += observer.Rows;
+            rows += spill.Rows;
             done++;
         }
         return new RefingerprintResult(done, skipped, unavailable, rows);

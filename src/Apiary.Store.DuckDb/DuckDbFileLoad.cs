@@ -5,8 +5,9 @@ namespace Apiary.Store.DuckDb;
 
 /// <summary>
 /// One capture file's rows loaded through several lanes. Each lane is its own connection to the same database
-/// with its own open transaction and its own <see cref="PacketChunkAppender"/>, so DuckDB compresses and writes
-/// the lanes' row groups on several cores at once (appends from different transactions never conflict).
+/// with its own open transaction, its own <see cref="PacketChunkAppender"/> and, once a batch carries
+/// fingerprints, its own <see cref="FingerprintChunkAppender"/>, so DuckDB compresses and writes the lanes' row
+/// groups on several cores at once (appends from different transactions never conflict).
 /// On <see cref="Complete"/> lanes 1..n-1 commit first; lane 0 then writes anomalies, the observers' rows and the
 /// <c>complete</c> status and commits last, so the status never says complete unless every row is in.
 /// A crash between those commits leaves the file <c>loading</c>, which the next run removes and reloads.
@@ -41,7 +42,7 @@ internal sealed class DuckDbFileLoad : IFileLoad
     public void Complete(CaptureFileSummary summary, AnomalyLog anomalies, Action<IStore>? inTransaction = null)
     {
         if (_finished) throw new InvalidOperationException("the load is already finished");
-        foreach (var lane in _lanes) lane.Appender.Close();
+        foreach (var lane in _lanes) lane.CloseAppenders();
         for (var i = 1; i < _lanes.Length; i++) _lanes[i].Commit();
 
         var main = _lanes[0].Connection;
@@ -93,6 +94,7 @@ internal sealed class DuckDbFileLoad : IFileLoad
     private sealed class Lane : IPacketLane, IDisposable
     {
         private readonly int _fileId;
+        private FingerprintChunkAppender? _fingerprints;
         private bool _open;
 
         public Lane(DuckDBConnection connection, int fileId)
@@ -107,7 +109,20 @@ internal sealed class DuckDbFileLoad : IFileLoad
         public DuckDBConnection Connection { get; }
         public PacketChunkAppender Appender { get; }
 
-        public void Append(PacketBatch batch) => Appender.Append(_fileId, batch.Rows.AsSpan(0, batch.Count));
+        public void Append(PacketBatch batch)
+        {
+            var rows = batch.Rows.AsSpan(0, batch.Count);
+            Appender.Append(_fileId, rows);
+            if (_fingerprints is null && !FingerprintChunkAppender.AnyIn(rows)) return;
+            _fingerprints ??= new FingerprintChunkAppender(Connection);
+            _fingerprints.Append(_fileId, rows);
+        }
+
+        public void CloseAppenders()
+        {
+            Appender.Close();
+            _fingerprints?.Close();
+        }
 
         public void Commit()
         {
@@ -122,6 +137,7 @@ internal sealed class DuckDbFileLoad : IFileLoad
             try
             {
                 Appender?.Dispose();
+                _fingerprints?.Dispose();
                 DuckDbStore.Execute(Connection, "ROLLBACK");
             }
             catch (DuckDBException)
@@ -133,6 +149,7 @@ internal sealed class DuckDbFileLoad : IFileLoad
         public void Dispose()
         {
             Appender?.Dispose();
+            _fingerprints?.Dispose();
             Connection.Dispose();
         }
     }

@@ -19,7 +19,7 @@ public sealed class FingerprintObserverTests
         var telescope = SharedData.Capture("lab/lab_g_telescope.pcap");
         using var tmp = new TempStore();
         using var store = DuckDbStore.Open(tmp.DbPath);
-        using var observer = new FingerprintObserver(db);
+        var observer = new FingerprintObserver(db);
         var r = new IngestPipeline(store, new IngestOptions { BatchSize = 100 }, PacketDecoder.Decode, [observer])
             .Run([new IngestInput(lab, true), new IngestInput(telescope, true)]);
         Assert.Equal(2, r.Ingested);

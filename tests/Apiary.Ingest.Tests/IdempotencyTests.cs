@@ -89,7 +89,7 @@ public class IdempotencyTests
         private long _syns;
         public long Packets { get; private set; }
         public void OnFileStart(IngestFileInfo file) { _syns = 0; Packets = 0; }
-        public void OnPacket(in CapturedFrame frame, in DecodedPacket packet)
+        public void OnPacket(in CapturedFrame frame, ref DecodedPacket packet)
         {
             Packets++;
             if (packet.TcpFlags >= 0 && (packet.TcpFlags & (TcpFlagBits.Syn | TcpFlagBits.Ack)) == TcpFlagBits.Syn && frame.Data.Length > 0) _syns++;

@@ -20,8 +20,7 @@ public sealed class RefingerprinterTests
 
         var withPath = Path.Combine(tmp.Folder, "with.duckdb");
         using (var store = DuckDbStore.Open(withPath))
-        using (var observer = new FingerprintObserver(db))
-            new IngestPipeline(store, new IngestOptions(), PacketDecoder.Decode, [observer]).Run([new IngestInput(capture, true)]);
+        new IngestPipeline(store, new IngestOptions(), PacketDecoder.Decode, [new FingerprintObserver(db)]).Run([new IngestInput(capture, true)]);
         using var with = DuckDbStore.Open(withPath);
 
         using var without = DuckDbStore.Open(tmp.DbPath);
@@ -57,8 +56,7 @@ public sealed class RefingerprinterTests
         var renamed = P0fDatabase.Load(renamedPath);
 
         using var store = DuckDbStore.Open(tmp.DbPath);
-        using (var observer = new FingerprintObserver(original))
-            new IngestPipeline(store, new IngestOptions(), PacketDecoder.Decode, [observer]).Run([new IngestInput(capture, true)]);
+        new IngestPipeline(store, new IngestOptions(), PacketDecoder.Decode, [new FingerprintObserver(original)]).Run([new IngestInput(capture, true)]);
         const string byName = "SELECT coalesce(os_name, '???') AS n, count(*) FROM fingerprints GROUP BY 1 ORDER BY 1";
         var before = store.Query(byName).Rows.ToDictionary(x => (string)x[0]!, x => Convert.ToInt64(x[1]));
         Assert.True(before.GetValueOrDefault("Linux") > 0, "the lab capture has Linux SYNs");

@@ -30,7 +30,7 @@ public sealed class SimulatedMonth : IDisposable
         Summary = generator.WriteDaily(Path.Combine(Dir, "captures"), SimulatorDefaults.PaperStart, 1);
 
         using var store = DuckDbStore.Open(Path.Combine(Dir, "apiary.duckdb"));
-        using var fingerprints = new FingerprintObserver(P0fDatabaseLoader.Load(P0fDatabaseLoader.DefaultPath));
+        var fingerprints = new FingerprintObserver(P0fDatabaseLoader.Load(P0fDatabaseLoader.DefaultPath));
         Ingest = PipelineRun.Load(store, Summary.Files, Testbed, fingerprints);
         var context = new AnalysisContext(store, Testbed, new AnalysisOptions());
         Results = AnalysisCatalog.Run(context, AnalysisCatalog.All).ToDictionary(r => r.Name, StringComparer.Ordinal);

@@ -25,7 +25,7 @@ public static class IngestCommand
         var fpDb = new Option<string>("--fp-db") { Description = "p0f v3 fingerprint database for the fingerprints table", DefaultValueFactory = _ => Apiary.Fingerprint.P0fDatabaseLoader.DefaultPath };
         var noFingerprints = new Option<bool>("--no-fingerprints") { Description = "Do not fill the fingerprints table (passive OS fingerprints)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Diagnostic: read and decode on one thread, store nothing, print the rate", Hidden = true };
-        var dryRunFingerprints = new Option<bool>("--dry-run-fingerprints") { Description = "Diagnostic: --dry-run that also runs the p0f tracker and the fingerprint rows' spill (--fp-db), stores nothing", Hidden = true };
+        var dryRunFingerprints = new Option<bool>("--dry-run-fingerprints") { Description = "Diagnostic: --dry-run that also runs the p0f tracker and matcher (--fp-db), stores nothing", Hidden = true };
 
         var command = new Command("ingest", "Read, decode and store capture files (pcap, pcapng, gzip); files already stored are skipped");
         command.Arguments.Add(paths);
@@ -64,7 +64,6 @@ public static class IngestCommand
     {
         // Passive OS fingerprints (docs/enrichment.md): one observer fills the fingerprints table per file.
         if (!TryCreateFingerprintObserver(fingerprintDb, out var fingerprints)) return 2;
-        using var _ = fingerprints;
         IPacketObserver[] observers = fingerprints is null ? [] : [fingerprints];
         DuckDbStore store;
         try
@@ -124,11 +123,10 @@ public static class IngestCommand
             Console.Error.WriteLine($"apiary ingest: {f.Message}");
     }
 
-    /// <summary>Read + decode on this thread; with <paramref name="fingerprintDb"/> also the fingerprint observer (its spill is dropped).</summary>
+    /// <summary>Read + decode on this thread; with <paramref name="fingerprintDb"/> also the fingerprint observer (nothing stored).</summary>
     private static int DryRun(List<IngestInput> inputs, CancellationToken cancellation, string? fingerprintDb = null)
     {
         if (!TryCreateFingerprintObserver(fingerprintDb, out var fingerprints)) return 2;
-        using var _ = fingerprints;
         var inv = CultureInfo.InvariantCulture;
         var failed = 0;
         long packets = 0;
@@ -138,7 +136,7 @@ public static class IngestCommand
             try
             {
                 fingerprints?.OnFileStart(new IngestFileInfo(0, input.Path, "", "dry-run"));
-                var r = IngestPipeline.DecodeOnly(input.Path, PacketDecoder.Decode, cancellation, fingerprints);
+                var r = IngestPipeline.DecodeOnly(input.Path, PacketDecoder.Decode, cancellation, fingerprints is null ? [] : [fingerprints]);
                 fingerprints?.OnFileAborted(0);
                 packets += r.Packets;
                 total += r.Elapsed;
