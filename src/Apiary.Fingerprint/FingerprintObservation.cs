@@ -17,14 +17,16 @@ public sealed class FingerprintObservation
     public required IpAddress128 Server { get; init; }
     public required ushort ServerPort { get; init; }
     public required int IpVersion { get; init; }
-    public required string RawSignature { get; init; }
-    public required TcpMatch Match { get; init; }
+    /// <summary>Raw signature, match, params, MTU and link: one shared object per distinct set of signature fields.</summary>
+    public required SignatureOutcome Outcome { get; init; }
+    public string RawSignature => Outcome.RawSignature;
+    public TcpMatch Match => Outcome.Match;
     /// <summary>p0f's params field (generic, fuzzy, random_ttl, excess_dist, tos:0x.., or none).</summary>
-    public required string Params { get; init; }
+    public string Params => Outcome.Params;
     /// <summary>MTU derived from the MSS option (MSS + 40 for IPv4, + 60 for IPv6); null when the packet has no MSS.</summary>
-    public required int? Mtu { get; init; }
+    public int? Mtu => Outcome.Mtu;
     /// <summary>[mtu] label for <see cref="Mtu"/> ("Ethernet or modem", ...), null when unknown.</summary>
-    public required string? Link { get; init; }
+    public string? Link => Outcome.Link;
     /// <summary>True when p0f writes a <c>mod=mtu</c> line for this packet (it does not for application matches).</summary>
     public required bool MtuReported { get; init; }
     /// <summary>

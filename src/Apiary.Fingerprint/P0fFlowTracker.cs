@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Apiary.Core;
 
 namespace Apiary.Fingerprint;
@@ -44,13 +45,20 @@ public sealed class P0fFlowTracker
 
     private readonly P0fDatabase _db;
     private readonly FingerprintMode _mode;
-    private readonly SignatureTextCache _signatureTexts = new();
+    private readonly SignatureOutcomeCache _outcomes;
     private readonly Dictionary<FlowKey, Flow> _flows = [];
     private readonly LinkedList<Flow> _flowsByAge = [];
     private readonly Dictionary<HostKey, Host> _hosts = [];
     private readonly LinkedList<Host> _hostsByAge = [];
     private readonly Dictionary<FlowKey, LinkedListNode<(FlowKey Key, uint Seen)>> _seenSyns = [];
     private readonly LinkedList<(FlowKey Key, uint Seen)> _seenSynsByAge = [];
+    /// <summary>
+    /// Live flows per slot of a direction-independent hash of the addresses and ports: a zero slot means no flow
+    /// in either direction, so most packets of untracked connections are turned away with one array read instead
+    /// of two dictionary lookups (a non-zero slot is only a maybe: the dictionaries decide).
+    /// </summary>
+    private readonly int[] _flowSlots = new int[1 << FlowSlotBits];
+    private const int FlowSlotBits = 14;
     private long _packetCount;
     private uint _lastExpire;
 
@@ -58,6 +66,7 @@ public sealed class P0fFlowTracker
     {
         _db = db;
         _mode = mode;
+        _outcomes = new SignatureOutcomeCache(db);
     }
 
     public P0fDatabase Database => _db;
@@ -110,7 +119,10 @@ public sealed class P0fFlowTracker
         }
         if ((frame[tcp + 13] & TcpFlagBits.Syn) != 0) return false;
         if (_flows.Count == 0) return true;
-        var key = new FlowKey(version, src, BinaryPrimitives.ReadUInt16BigEndian(frame[tcp..]), dst, BinaryPrimitives.ReadUInt16BigEndian(frame[(tcp + 2)..]));
+        var sport = BinaryPrimitives.ReadUInt16BigEndian(frame[tcp..]);
+        var dport = BinaryPrimitives.ReadUInt16BigEndian(frame[(tcp + 2)..]);
+        if (_flowSlots[FlowSlot(src, sport, dst, dport)] == 0) return true;
+        var key = new FlowKey(version, src, sport, dst, dport);
         return !_flows.ContainsKey(key) && !_flows.ContainsKey(key.Reversed);
     }
 
@@ -147,9 +159,9 @@ public sealed class P0fFlowTracker
                 }
                 flow = CreateFlow(forward, p.Seq, now);
                 if (p.Window == SendSynWindow && p.Mss == RawSignature.SendSynMss) flow.SendSyn = true;
-                var m = TcpMatcher.Match(_db, true, p, 0);
-                var isApp = m.Signature?.Label.IsApplication == true;
-                var obs = Observe(p, m, true, flow.SendSyn, stray: false, synMss: 0, mtuReported: !isApp && !flow.SendSyn, timestampNs, frameNumber);
+                var m = _outcomes.Evaluate(p, true, 0);
+                var isApp = m.Match.Signature?.Label.IsApplication == true;
+                var obs = Observe(p, m, true, flow.SendSyn, stray: false, mtuReported: !isApp && !flow.SendSyn, timestampNs, frameNumber);
                 flow.SynMss = p.Mss;
                 if (isApp && !flow.SendSyn) DestroyFlow(flow);
                 RememberSyn(forward, now);
@@ -160,21 +172,21 @@ public sealed class P0fFlowTracker
                 if (flow is null)
                 {
                     if (_mode != FingerprintMode.IncludeStraySynAcks || _seenSyns.ContainsKey(forward.Reversed)) return null;
-                    var ms = TcpMatcher.Match(_db, false, p, 0);
-                    return Observe(p, ms, false, false, stray: true, synMss: 0, mtuReported: true, timestampNs, frameNumber);
+                    var ms = _outcomes.Evaluate(p, false, 0);
+                    return Observe(p, ms, false, false, stray: true, mtuReported: true, timestampNs, frameNumber);
                 }
                 if (flow.SendSyn)
                 {
-                    var mss = TcpMatcher.Match(_db, false, p, flow.SynMss);
-                    var o = Observe(p, mss, false, true, stray: false, flow.SynMss, mtuReported: false, timestampNs, frameNumber);
+                    var mss = _outcomes.Evaluate(p, false, flow.SynMss);
+                    var o = Observe(p, mss, false, true, stray: false, mtuReported: false, timestampNs, frameNumber);
                     DestroyFlow(flow);
                     return o;
                 }
                 if (toServer || flow.Acked) return null;
                 flow.Acked = true;
-                var m = TcpMatcher.Match(_db, false, p, flow.SynMss);
-                var isApp = m.Signature?.Label.IsApplication == true;
-                var obs = Observe(p, m, false, false, stray: false, flow.SynMss, mtuReported: !isApp, timestampNs, frameNumber);
+                var m = _outcomes.Evaluate(p, false, flow.SynMss);
+                var isApp = m.Match.Signature?.Label.IsApplication == true;
+                var obs = Observe(p, m, false, false, stray: false, mtuReported: !isApp, timestampNs, frameNumber);
                 if (isApp) DestroyFlow(flow);
                 else flow.NextServerSeq = p.Seq + 1;
                 return obs;
@@ -209,11 +221,9 @@ public sealed class P0fFlowTracker
         }
     }
 
-    private FingerprintObservation Observe(in TcpPacketSignature p, TcpMatch m, bool isSyn, bool sendSyn, bool stray, int synMss, bool mtuReported,
-        long timestampNs, long frameNumber)
-    {
-        int? mtu = p.Mss == 0 ? null : p.Mss + (p.IpVersion == 4 ? 40 : 60);
-        return new FingerprintObservation
+    private static FingerprintObservation Observe(in TcpPacketSignature p, SignatureOutcome outcome, bool isSyn, bool sendSyn, bool stray, bool mtuReported,
+        long timestampNs, long frameNumber) =>
+        new()
         {
             TimestampNs = timestampNs,
             FrameNumber = frameNumber,
@@ -223,16 +233,11 @@ public sealed class P0fFlowTracker
             Server = isSyn ? p.Destination : p.Source,
             ServerPort = isSyn ? p.DestinationPort : p.SourcePort,
             IpVersion = p.IpVersion,
-            RawSignature = RawSignature.Format(p, synMss, _signatureTexts),
-            Match = m,
-            Params = RawSignature.Params(m, p.Tos),
-            Mtu = mtu,
-            Link = mtu is { } v ? _db.MatchMtu(v)?.Link : null,
-            MtuReported = mtuReported && mtu is not null,
+            Outcome = outcome,
+            MtuReported = mtuReported && outcome.Mtu is not null,
             Stray = stray,
             SendSyn = sendSyn,
         };
-    }
 
     // ---- p0f's flow and host tables ----
 
@@ -246,12 +251,14 @@ public sealed class P0fFlowTracker
         var flow = new Flow(key, client, server, now) { NextClientSeq = seq + 1 };
         flow.Node = _flowsByAge.AddLast(flow);
         _flows[key] = flow;
+        _flowSlots[FlowSlot(key.ClientAddress, key.ClientPort, key.ServerAddress, key.ServerPort)]++;
         return flow;
     }
 
     private void DestroyFlow(Flow f)
     {
         _flows.Remove(f.Key);
+        _flowSlots[FlowSlot(f.Key.ClientAddress, f.Key.ClientPort, f.Key.ServerAddress, f.Key.ServerPort)]--;
         _flowsByAge.Remove(f.Node!);
         f.Client.UseCount--;
         f.Server.UseCount--;
@@ -325,12 +332,45 @@ public sealed class P0fFlowTracker
         _seenSyns[key] = _seenSynsByAge.AddLast((key, now));
     }
 
+    /// <summary>The slot of <see cref="_flowSlots"/> for a flow: the same for both directions (a sum of one mix per end).</summary>
+    private static int FlowSlot(IpAddress128 a, ushort portA, IpAddress128 b, ushort portB) =>
+        (int)((Mix(a, portA) + Mix(b, portB)) >> (64 - FlowSlotBits));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Mix(IpAddress128 address, ushort port)
+    {
+        var x = address.Hi * 0x9E3779B97F4A7C15UL ^ address.Lo * 0xC2B2AE3D27D4EB4FUL ^ port * 0x165667B19E3779F9UL;
+        x ^= x >> 31;
+        return x * 0xBF58476D1CE4E5B9UL;
+    }
+
+    // The keys compare and hash their words directly: the compiler's record equality goes through
+    // EqualityComparer<T> per field, which was the largest cost of the flow table (bench/README.md).
     private readonly record struct FlowKey(int Version, IpAddress128 ClientAddress, ushort ClientPort, IpAddress128 ServerAddress, ushort ServerPort)
     {
         public FlowKey Reversed => new(Version, ServerAddress, ServerPort, ClientAddress, ClientPort);
+
+        public bool Equals(FlowKey o) =>
+            ClientAddress.Lo == o.ClientAddress.Lo && ServerAddress.Lo == o.ServerAddress.Lo && ClientPort == o.ClientPort &&
+            ServerPort == o.ServerPort && ClientAddress.Hi == o.ClientAddress.Hi && ServerAddress.Hi == o.ServerAddress.Hi && Version == o.Version;
+
+        public override int GetHashCode()
+        {
+            var h = (Mix(ClientAddress, ClientPort) ^ (ulong)Version) * 0x94D049BB133111EBUL + Mix(ServerAddress, ServerPort);
+            return (int)(h ^ (h >> 32));
+        }
     }
 
-    private readonly record struct HostKey(int Version, IpAddress128 Address);
+    private readonly record struct HostKey(int Version, IpAddress128 Address)
+    {
+        public bool Equals(HostKey o) => Address.Lo == o.Address.Lo && Address.Hi == o.Address.Hi && Version == o.Version;
+
+        public override int GetHashCode()
+        {
+            var h = Mix(Address, (ushort)Version);
+            return (int)(h ^ (h >> 32));
+        }
+    }
 
     private sealed class Flow(FlowKey key, Host client, Host server, uint created)
     {

@@ -21,13 +21,13 @@ public sealed class FingerprintObserver : IPacketObserver
     /// <summary>Signature rows per INSERT statement (a file has a few hundred distinct outcomes at most).</summary>
     private const int SignatureBatchRows = 200;
 
-    /// <summary>Identity keys remembered per file: texts built per SYN (rare params) would otherwise grow it per SYN.</summary>
+    /// <summary>Outcome objects remembered per file (the tracker's outcome cache is bounded and may hand out new ones).</summary>
     private const int MaxIdentityKeys = 4096;
 
     private readonly P0fDatabase _db;
     private readonly string _provenance;
     private readonly Dictionary<SignatureKey, int> _signatures = [];
-    private readonly Dictionary<SignatureKey, int> _byIdentity = new(ByIdentity.Instance);
+    private readonly Dictionary<SignatureOutcome, int> _byIdentity = new(ReferenceEqualityComparer.Instance);
     private P0fFlowTracker? _tracker;
     private int _fileId;
 
@@ -85,15 +85,17 @@ public sealed class FingerprintObserver : IPacketObserver
 
     private int SignatureId(FingerprintObservation o)
     {
+        // The tracker hands out one outcome object per distinct signature: nearly every repeat is found by
+        // reference, without hashing the texts; a miss falls back to the by-value map.
+        if (_byIdentity.TryGetValue(o.Outcome, out var sigId)) return sigId;
         var key = new SignatureKey(o.RawSignature, o.Match.Signature, o.Match.Fuzzy, o.Params, o.Mtu, o.Link);
-        if (_byIdentity.TryGetValue(key, out var sigId)) return sigId;
         if (!_signatures.TryGetValue(key, out sigId))
         {
             sigId = _signatures.Count;
             _signatures.Add(key, sigId);
         }
         if (_byIdentity.Count == MaxIdentityKeys) _byIdentity.Clear();
-        _byIdentity[key] = sigId;
+        _byIdentity[o.Outcome] = sigId;
         return sigId;
     }
 
@@ -135,23 +137,5 @@ public sealed class FingerprintObserver : IPacketObserver
 
         public override int GetHashCode() =>
             HashCode.Combine(RawSignature, RuntimeHelpers.GetHashCode(Signature), Fuzzy, Params, Mtu, Link);
-    }
-
-    /// <summary>
-    /// The same keys compared by object identity: the fingerprinter's text caches hand out one string object per
-    /// distinct text, so this finds nearly every repeat without hashing ~40 characters per SYN (that was the
-    /// observer's largest cost); a miss falls back to the by-value map.
-    /// </summary>
-    private sealed class ByIdentity : IEqualityComparer<SignatureKey>
-    {
-        public static readonly ByIdentity Instance = new();
-
-        public bool Equals(SignatureKey a, SignatureKey b) =>
-            ReferenceEquals(a.RawSignature, b.RawSignature) && ReferenceEquals(a.Signature, b.Signature) && a.Fuzzy == b.Fuzzy &&
-            a.Mtu == b.Mtu && ReferenceEquals(a.Params, b.Params) && ReferenceEquals(a.Link, b.Link);
-
-        public int GetHashCode(SignatureKey k) =>
-            HashCode.Combine(RuntimeHelpers.GetHashCode(k.RawSignature), RuntimeHelpers.GetHashCode(k.Signature), k.Fuzzy, k.Mtu,
-                RuntimeHelpers.GetHashCode(k.Params), RuntimeHelpers.GetHashCode(k.Link));
     }
 }

@@ -121,6 +121,58 @@ public class PacketLoadTests
     }
 
     [Fact]
+    public void Attached_fingerprints_are_stored_beside_their_packets_by_every_lane()
+    {
+        using var tmp = new TempDb();
+        using var store = DuckDbStore.Open(tmp.Path_);
+        var rows = new List<DecodedPacket>();
+        for (var i = 1; i <= 5000; i++)
+        {
+            var p = Tcp(i, i % 2 == 0 ? "2001:db8::7" : "192.0.2.7", i % 2 == 0 ? "2001:db8::1" : "198.51.100.1", 40000 + i % 1000, 445);
+            // Every third packet carries a fingerprint: SYNs with outcome 1, SYN+ACKs (stray) with outcome 2.
+            if (i % 3 == 0)
+                p.Fingerprint = new PacketFingerprint
+                {
+                    Present = true, SignatureId = i % 2 == 0 ? 1 : 2, Distance = i % 7, Syn = i % 2 == 0, Stray = i % 2 != 0,
+                    SourcePort = (ushort)(40000 + i % 1000), DestinationPort = 445,
+                };
+            rows.Add(p);
+        }
+        var fileId = store.RegisterLoading("fp", "/fp.pcap", "s", 1);
+        Load(store, fileId, rows, lanes: 2, batchSize: 300);
+
+        Assert.Equal(1666L, Convert.ToInt64(store.Query("SELECT count(*) FROM fingerprint_rows").Scalar()));
+        // Each fingerprint row has its packet's time, addresses and ports, and its own outcome, distance and flags.
+        var mismatched = store.Query($"""
+            SELECT count(*) FROM fingerprint_rows f JOIN packets p ON p.file_id = f.file_id AND p.frame = f.frame
+            WHERE f.file_id <> {fileId} OR f.ts <> p.ts OR f.src_ip <> p.src_ip OR f.dst_ip <> p.dst_ip OR f.sport <> p.sport OR f.dport <> p.dport
+               OR f.frame % 3 <> 0 OR f.sig_id <> CASE WHEN f.frame % 2 = 0 THEN 1 ELSE 2 END OR f.dist <> f.frame % 7
+               OR f.syn <> (f.frame % 2 = 0) OR f.stray <> (f.frame % 2 <> 0)
+            """).Scalar();
+        Assert.Equal(0L, Convert.ToInt64(mismatched));
+    }
+
+    [Fact]
+    public void DuckDb_worker_threads_are_one_during_a_load_and_restored_after_it()
+    {
+        using var tmp = new TempDb();
+        using var store = DuckDbStore.Open(tmp.Path_, threads: 2);
+        long Threads() => Convert.ToInt64(store.Query("SELECT current_setting('threads')").Scalar());
+
+        var done = store.RegisterLoading("t1", "/t1.pcap", "s", 1);
+        using (var load = store.BeginLoad(done, 2))
+        {
+            Assert.Equal(1L, Threads());
+            load.Complete(new CaptureFileSummary("pcap", "EN10MB", 65535, null, null, 0, 0, false), new AnomalyLog());
+        }
+        Assert.Equal(2L, Threads());
+
+        var aborted = store.RegisterLoading("t2", "/t2.pcap", "s", 1);
+        using (var load = store.BeginLoad(aborted, 2)) load.Abort();
+        Assert.Equal(2L, Threads());
+    }
+
+    [Fact]
     public void Aborted_load_leaves_nothing_and_recovery_removes_rows_of_every_per_file_table()
     {
         using var tmp = new TempDb();
