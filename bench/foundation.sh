@@ -6,8 +6,10 @@
 #   tcpdump -nr FILE > /dev/null     libpcap read + print (the usual tool)
 #   p0f -r FILE                      optional (P0F=1): passive fingerprinting of the same file
 #   apiary ingest --dry-run FILE     Apiary read + decode only, one thread, nothing stored
-#   apiary ingest FILE --db NEW      full ingest into a fresh DuckDB file
-#   Apiary.Bench.StoreFloor NEW      DuckDB copying the stored packet rows into a new table (the write floor)
+#   apiary ingest FILE --db NEW      full ingest into a fresh DuckDB file (with fingerprints and enrichment)
+#   ... --no-fingerprints            the same without the passive OS fingerprints
+#   Apiary.Bench.StoreFloor NEW      DuckDB copying the stored packet rows into a new table (the write floor),
+#                                    all columns, the columns the foundation issue names, the analyses' columns
 # Prints one Markdown row per measurement in bench/RESULTS.md's format; with RECORD=1 appends them there.
 # Environment: PACKETS (default 10000000), GEO_DB (country database for the simulator if ./scripts/setup.sh
 # has not installed it), P0F=1, RECORD=1.
@@ -61,11 +63,19 @@ measure "apiary read+decode, 1 thread" "tcpdump row above; target >= 8M packets/
 db="$out/bench.duckdb"; rm -f "$db" "$db.wal"
 measure "apiary full ingest into DuckDB" "target >= 2M packets/s, peak RSS < 1 GiB" "$cli" ingest "$pcap" --db "$db"
 echo "store file: $(( $(stat -c %s "$db") / 1048576 )) MiB; $(cat "$out/last.out" | tail -1)" >&2
+# The same without the passive OS fingerprints (enrichment issue): the foundation's own load.
+db2="$out/bench-nofp.duckdb"; rm -f "$db2" "$db2.wal"
+measure "apiary full ingest into DuckDB, --no-fingerprints" "target >= 2M packets/s, peak RSS < 1 GiB" "$cli" ingest "$pcap" --db "$db2" --no-fingerprints
+rm -f "$db2" "$db2.wal"
 
 # DuckDB's own write floor on the same rows: packet_rows copied inside DuckDB (no .NET, no decoding), all columns
 # and the 11 the analyses read. No ingest into this schema can be faster than these lines on this machine.
-echo "DuckDB write floor (load average $(cut -d' ' -f1 /proc/loadavg)):" >&2
-dotnet run -c Release --project "$here/Apiary.Bench.StoreFloor" -- "$db" >&2
+floor_load="$(cut -d' ' -f1 /proc/loadavg)"
+echo "DuckDB write floor (load average $floor_load):" >&2
+while IFS= read -r line; do
+    echo "$line" >&2
+    rows+=("| DuckDB's own copy of the stored rows (write floor): ${line%%:*} | no ingest into this schema can be faster | ${line#*: } | $machine; load average $floor_load at start | \`dotnet run -c Release --project bench/Apiary.Bench.StoreFloor -- STORE\` on the store of the full ingest above | $day |")
+done < <(dotnet run -c Release --project "$here/Apiary.Bench.StoreFloor" -- "$db")
 
 if [ "${RECORD:-0}" = 1 ]; then
     printf '%s\n' "${rows[@]}" >> "$here/RESULTS.md"

@@ -36,7 +36,7 @@ foreach (var (name, select) in new[] { ($"all {allColumns} columns", "*"), ("29 
     clock.Stop();
     var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"DuckDB copy of packet_rows, {name}: {rows:N0} rows in {clock.Elapsed.TotalSeconds:F2} s wall ({rows / clock.Elapsed.TotalSeconds / 1e6:F2}M rows/s), {cpu.TotalSeconds:F2} s CPU"));
+        $"packet_rows, {name}: {rows:N0} rows in {clock.Elapsed.TotalSeconds:F2} s wall ({rows / clock.Elapsed.TotalSeconds / 1e6:F2}M rows/s), {cpu.TotalSeconds:F2} s CPU"));
 }
 store.Execute("DROP TABLE IF EXISTS bench_floor_copy");
 store.Execute("CHECKPOINT");
