@@ -15,6 +15,7 @@ cli="$out/cli/apiary"
 cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 machine="$(nproc) cores ($cpu), $(free -g | awk '/^Mem/ {print $2}') GB RAM"
 rows=()
+walls0=(); walls1=(); cpus0=(); cpus1=()
 
 # run MODE: one ingest into a fresh store; prints "wall cpu rss_mib load"
 run() {
@@ -30,6 +31,7 @@ run() {
 for pair in $(seq 1 "${RUNS:-2}"); do
     read -r w0 c0 m0 l0 < <(run --no-fingerprints)
     read -r w1 c1 m1 l1 < <(run)
+    walls0+=("$w0"); walls1+=("$w1"); cpus0+=("$c0"); cpus1+=("$c1")
     fps="$("$cli" query "SELECT count(*) FROM fingerprints" --db "$out/fp-overhead.duckdb" --format csv | tail -1)"
     figure="$(awk -v w0="$w0" -v c0="$c0" -v w1="$w1" -v c1="$c1" -v m0="$m0" -v m1="$m1" -v f="$fps" 'BEGIN {
         printf "with fingerprints %.1f s wall, %.1f s CPU, %d MiB; without %.1f s wall, %.1f s CPU, %d MiB: **%+.1f %% wall, %+.1f %% CPU**; %d fingerprint rows",
@@ -38,5 +40,14 @@ for pair in $(seq 1 "${RUNS:-2}"); do
     echo "$row"
     rows+=("$row")
 done
+# The machine is noisy (the same ingest varies by +-20 % within minutes): a summary row with the medians of the runs.
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+mw0="$(median "${walls0[@]}")"; mw1="$(median "${walls1[@]}")"; mc0="$(median "${cpus0[@]}")"; mc1="$(median "${cpus1[@]}")"
+figure="$(awk -v w0="$mw0" -v w1="$mw1" -v c0="$mc0" -v c1="$mc1" -v n="${#walls0[@]}" 'BEGIN {
+    printf "medians of %d runs each: with fingerprints %.1f s wall, %.1f s CPU; without %.1f s wall, %.1f s CPU: **%+.1f %% wall, %+.1f %% CPU**",
+           n, w1, c1, w0, c0, 100 * (w1 - w0) / w0, 100 * (c1 - c0) / c0 }')"
+row="| apiary full ingest with vs without fingerprints (medians of the pairs above) | target: fingerprints add < 10 % | $figure | $machine | \`RUNS=${#walls0[@]} bench/fingerprint-overhead.sh\` on $packets packets | $(date -u +%Y-%m-%d) |"
+echo "$row"
+rows+=("$row")
 rm -f "$out/fp-overhead.duckdb" "$out/fp-overhead.duckdb.wal"
 if [ "${RECORD:-0}" = 1 ]; then printf '%s\n' "${rows[@]}" >> "$here/RESULTS.md"; echo "appended ${#rows[@]} rows to $here/RESULTS.md" >&2; fi
