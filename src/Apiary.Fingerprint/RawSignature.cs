@@ -13,13 +13,11 @@ public static class RawSignature
     /// <summary>MSS that p0f-sendsyn uses; a SYN+ACK echoing it is written with a wildcard MSS.</summary>
     public const int SendSynMss = 1331;
 
-    public static string Format(in TcpPacketSignature p, int synMss) => Format(p, synMss, null);
-
     /// <summary>
-    /// As <see cref="Format(in TcpPacketSignature, int)"/>, returning the cached string when the same signature was
-    /// written before (floods and scans repeat a handful of signatures: no string per packet).
+    /// p0f's raw signature of <paramref name="p"/>. Ingest writes it once per distinct set of signature fields
+    /// (<see cref="SignatureOutcomeCache"/>), not once per packet.
     /// </summary>
-    public static string Format(in TcpPacketSignature p, int synMss, SignatureTextCache? cache)
+    public static string Format(in TcpPacketSignature p, int synMss)
     {
         Span<char> buffer = stackalloc char[512];
         var w = new Writer(buffer);
@@ -73,7 +71,7 @@ public static class RawSignature
         }
         w.Char(':');
         w.Char(p.PayloadLength > 0 ? '+' : '0');
-        return cache is null ? w.ToString() : cache.Get(w.Written);
+        return w.ToString();
     }
 
     /// <summary>p0f's <c>params=</c>: generic, fuzzy, random_ttl, excess_dist, tos:0x.. or none.</summary>
@@ -118,31 +116,7 @@ public static class RawSignature
             _length += written;
         }
 
-        public readonly ReadOnlySpan<char> Written => _buffer[.._length];
 
         public override readonly string ToString() => new(_buffer[.._length]);
-    }
-}
-
-/// <summary>
-/// Distinct raw signature texts seen so far, looked up by their characters so a repeated signature costs no
-/// allocation. Bounded: 4,096 distinct signatures (real captures show tens to hundreds); beyond that new texts
-/// are returned without being cached.
-/// </summary>
-public sealed class SignatureTextCache
-{
-    public const int MaxEntries = 4096;
-
-    private readonly HashSet<string> _texts = new(StringComparer.Ordinal);
-    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
-
-    public SignatureTextCache() => _lookup = _texts.GetAlternateLookup<ReadOnlySpan<char>>();
-
-    public string Get(ReadOnlySpan<char> text)
-    {
-        if (_lookup.TryGetValue(text, out var s)) return s;
-        s = new string(text);
-        if (_texts.Count < MaxEntries) _texts.Add(s);
-        return s;
     }
 }

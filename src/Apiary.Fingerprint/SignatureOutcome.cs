@@ -22,7 +22,7 @@ public sealed class SignatureOutcome(string rawSignature, TcpMatch match, string
 /// Scans and floods repeat a handful of signatures millions of times; matching against the database and writing
 /// the raw signature text once per distinct set, instead of once per packet, was most of the fingerprinting
 /// cost of an ingest (bench/README.md). The key holds every field that <see cref="TcpMatcher.Match"/>,
-/// <see cref="RawSignature.Format(in TcpPacketSignature, int)"/> and <see cref="RawSignature.Params"/> read, packed
+/// <see cref="RawSignature.Format"/> and <see cref="RawSignature.Params"/> read, packed
 /// into four 64-bit words; a packet whose fields do not fit (more than 16 options, an option kind above 15) is
 /// evaluated without the cache. Bounded: cleared when it holds <see cref="MaxEntries"/> outcomes.
 /// </summary>
@@ -31,9 +31,6 @@ public sealed class SignatureOutcomeCache(P0fDatabase db)
     public const int MaxEntries = 4096;
 
     private readonly Dictionary<Key, SignatureOutcome> _outcomes = [];
-    private readonly SignatureTextCache _texts = new();
-
-    public P0fDatabase Database => db;
 
     /// <summary>
     /// The outcome of <paramref name="p"/> seen in the direction <paramref name="toServer"/> (a SYN) or from the
@@ -53,7 +50,7 @@ public sealed class SignatureOutcomeCache(P0fDatabase db)
     {
         var match = TcpMatcher.Match(db, toServer, p, synMss);
         int? mtu = p.Mss == 0 ? null : p.Mss + (p.IpVersion == 4 ? 40 : 60);
-        return new SignatureOutcome(RawSignature.Format(p, synMss, _texts), match, RawSignature.Params(match, p.Tos), mtu,
+        return new SignatureOutcome(RawSignature.Format(p, synMss), match, RawSignature.Params(match, p.Tos), mtu,
             mtu is { } v ? db.MatchMtu(v)?.Link : null);
     }
 

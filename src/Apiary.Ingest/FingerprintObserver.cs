@@ -58,7 +58,7 @@ public sealed class FingerprintObserver : IPacketObserver
         if (o is null) return;
         // The tracker reports on the packet it was given (p0f prints a SYN or SYN+ACK when it sees it), so the
         // row can take the packet's own time, addresses and ports.
-        if (o.FrameNumber != frame.FrameNumber || (o.IsSyn ? o.Client : o.Server) != packet.Source)
+        if (o.FrameNumber != frame.FrameNumber || o.Subject != packet.Source)
             throw new InvalidOperationException($"the flow tracker's report (frame {o.FrameNumber}) is not about the packet it was given (frame {frame.FrameNumber})");
         packet.Fingerprint = new PacketFingerprint
         {
@@ -67,8 +67,8 @@ public sealed class FingerprintObserver : IPacketObserver
             Distance = o.Match.Distance,
             Syn = o.IsSyn,
             Stray = o.Stray,
-            SourcePort = (ushort)(o.IsSyn ? o.ClientPort : o.ServerPort),
-            DestinationPort = (ushort)(o.IsSyn ? o.ServerPort : o.ClientPort),
+            SourcePort = o.SubjectPort,
+            DestinationPort = o.IsSyn ? o.ServerPort : o.ClientPort,
         };
         Rows++;
     }
