@@ -39,15 +39,15 @@ public sealed class SourceEnricher
     /// The answer without the cache, for callers whose addresses are distinct already (the pending addresses of an
     /// enrichment run: a cache would only cost time). Thread-safe: the databases are read-only.
     /// </summary>
-    public SourceEnrichment Lookup(IpAddress128 address)
+    public SourceEnrichment Lookup(IpAddress128 address) =>
+        _databases.Country != null || _databases.Country2 != null ? Lookup(address, address.ToIPAddress()) : WithAsn(address, null, null);
+
+    /// <summary>As <see cref="Lookup(IpAddress128)"/>, for a caller that holds the address as an <see cref="System.Net.IPAddress"/> too.</summary>
+    public SourceEnrichment Lookup(IpAddress128 address, System.Net.IPAddress ip) =>
+        WithAsn(address, _databases.Country?.Lookup(ip), _databases.Country2?.Lookup(ip));
+
+    private SourceEnrichment WithAsn(IpAddress128 address, string? country, string? country2)
     {
-        string? country = null, country2 = null;
-        if (_databases.Country != null || _databases.Country2 != null)
-        {
-            var ip = address.ToIPAddress();
-            country = _databases.Country?.Lookup(ip);
-            country2 = _databases.Country2?.Lookup(ip);
-        }
         var asn = _databases.Asn?.Lookup(address);
         return new SourceEnrichment(country, country2, asn?.Number, asn?.Organisation);
     }

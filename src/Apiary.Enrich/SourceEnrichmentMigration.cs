@@ -15,7 +15,7 @@ internal static class SourceEnrichmentMigration
 {
     public static bool IsOldLayout(IStore store) => store.TableType("source_enrichment") == "BASE TABLE";
 
-    /// <summary>The file of the store, for messages (the bulk path here is DuckDB's, like EnrichmentRunLoader).</summary>
+    /// <summary>The file of the store, for messages (DuckDB's catalog, like the bulk appends of EnrichmentRunWriter).</summary>
     private static string StoreFile(IStore store) =>
         store.Query("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").Scalar() as string ?? "store";
 
@@ -48,19 +48,21 @@ internal static class SourceEnrichmentMigration
                 var run = new EnrichmentRun((string)r[1]!, (string?)r[2], (DateTime?)r[3], (string?)r[4], (DateTime?)r[5],
                     (string?)r[6], (DateTime?)r[7], (DateTime)r[8]!);
                 if (!answered.TryGetValue(run.DbSet, out var seen)) answered[run.DbSet] = seen = [];
-                using var file = new EnrichmentAnswerFile();
+                // Read the run's rows completely before appending: an appender must not write on the connection
+                // while a query's rows are still being read from it. One old run at a time bounds the memory.
                 var old = store.Read($"SELECT address, country, country2, asn, as_org FROM old_source_enrichment WHERE old_run = {Convert.ToInt64(r[0], CultureInfo.InvariantCulture)}",
                     x => (Address: x.GetString(0), Answer: new SourceEnrichment(
                         x.IsDBNull(1) ? null : x.GetString(1), x.IsDBNull(2) ? null : x.GetString(2),
-                        x.IsDBNull(3) ? null : x.GetFieldValue<uint>(3), x.IsDBNull(4) ? null : x.GetString(4))));
+                        x.IsDBNull(3) ? null : x.GetFieldValue<uint>(3), x.IsDBNull(4) ? null : x.GetString(4)))).ToList();
+                using var writer = EnrichmentRunWriter.Begin(store, run);
                 foreach (var (text, answer) in old)
                 {
                     if (!IpAddress128.TryParse(text, out var address)) { unparsable++; continue; }
                     if (!seen.Add(address)) { duplicates++; continue; }
-                    file.Add(address, answer);
+                    writer.Add(address, answer);
                 }
-                EnrichmentRunLoader.Load(store, run, [file], out var runConflicts);
-                rows += file.Rows;
+                writer.Complete(out var runConflicts);
+                rows += writer.Rows;
                 conflicts += runConflicts;
             }
             if (unparsable > 0)

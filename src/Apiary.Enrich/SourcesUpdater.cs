@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Apiary.Core;
@@ -64,24 +65,20 @@ public static class SourcesUpdater
                 var pending = store.Read(SourcesSchema.PendingAddresses(sameDatabases.Select(r => Convert.ToInt32(r[0], CultureInfo.InvariantCulture)).ToList()),
                     r => new IpAddress128(r.GetFieldValue<ulong>(0), r.GetFieldValue<ulong>(1))).ToList();
                 Phase("pending addresses");
-                var files = new List<EnrichmentAnswerFile>();
-                try
+                long conflicts = 0;
+                var threads = 0;
+                store.InTransaction(() =>
                 {
-                    var threads = LookUp(new SourceEnricher(databases), pending, files);
-                    enriched = pending.Count;
-                    lookupTime = phase.Elapsed;
-                    Phase($"lookups and answer spill ({threads} thread(s))");
-                    long conflicts = 0;
-                    store.InTransaction(() => EnrichmentRunLoader.Load(store, run, files, out conflicts));
-                    Phase("answer load");
-                    if (conflicts > 0)
-                        notes.Add($"{conflicts} answer(s) named their AS differently than an earlier answer of this run (the first name is kept)");
-                }
-                finally
-                {
-                    foreach (var f in files) f.Dispose();
-                }
-                notes.Add($"enriched {enriched} address(es) in {lookupTime.TotalSeconds:F2} s (lookups and answer spill); {already} already had answers from these databases");
+                    using var writer = EnrichmentRunWriter.Begin(store, run);
+                    threads = LookUp(new SourceEnricher(databases), pending, writer);
+                    writer.Complete(out conflicts);
+                });
+                enriched = pending.Count;
+                lookupTime = phase.Elapsed;
+                Phase($"lookups and answer load ({threads} lookup thread(s))");
+                if (conflicts > 0)
+                    notes.Add($"{conflicts} answer(s) named their AS differently than an earlier answer of this run (the first name is kept)");
+                notes.Add($"enriched {enriched} address(es) in {lookupTime.TotalSeconds:F2} s (lookups and answer load); {already} already had answers from these databases");
             }
             var severalSets = Convert.ToInt64(store.Query("SELECT count(DISTINCT db_set) FROM enrichment_runs").Scalar(), CultureInfo.InvariantCulture) > 1;
             store.InTransaction(() =>
@@ -102,33 +99,79 @@ public static class SourcesUpdater
     }
 
     /// <summary>
-    /// Lookup threads: the lookups are CPU-bound and DuckDB is idle meanwhile, so one per core; at most 4 because
-    /// each writes its own answer file and more would only add files.
+    /// Lookup threads: the lookups are CPU-bound, so one per core; at most 4, because the one thread that appends
+    /// the answers (DuckDB compresses them as they come) could not keep up with more.
     /// </summary>
     public const int MaxLookupThreads = 4;
 
     /// <summary>Below this many addresses one thread does the lookups (starting threads would not pay).</summary>
     private const int AddressesPerExtraThread = 50_000;
 
-    /// <summary>Looks up every address and spills the answers to one file per thread; returns the thread count.</summary>
-    private static int LookUp(SourceEnricher enricher, List<IpAddress128> addresses, List<EnrichmentAnswerFile> files)
+    /// <summary>
+    /// Bound of the queue from the lookup threads to the appending thread: 16 blocks of 2048 answers (about 3 MB);
+    /// enough to even out the two sides' pace, and the memory stays flat however many addresses there are.
+    /// </summary>
+    private const int QueuedBlocks = 16;
+
+    /// <summary>
+    /// Looks up every address on lookup threads, which hand full blocks of answers to this thread; it appends them
+    /// to <paramref name="writer"/> meanwhile. Returns the number of lookup threads.
+    /// </summary>
+    private static int LookUp(SourceEnricher enricher, List<IpAddress128> addresses, EnrichmentRunWriter writer)
     {
         var threads = Math.Clamp(Math.Min(Environment.ProcessorCount, addresses.Count / AddressesPerExtraThread), 1, MaxLookupThreads);
-        for (var t = 0; t < threads; t++) files.Add(new EnrichmentAnswerFile());
+        using var full = new BlockingCollection<EnrichmentAnswerBlock>(QueuedBlocks);
+        var spare = new ConcurrentBag<EnrichmentAnswerBlock>();
+        using var stop = new CancellationTokenSource();
+        EnrichmentAnswerBlock Spare() => spare.TryTake(out var b) ? b : new EnrichmentAnswerBlock();
+        var lookups = Task.Run(() =>
+        {
+            try
+            {
+                Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+                {
+                    var block = Spare();
+                    var end = (int)((long)addresses.Count * (t + 1) / threads);
+                    for (var i = (int)((long)addresses.Count * t / threads); i < end; i++)
+                    {
+                        block.LookUp(enricher, addresses[i]);
+                        if (!block.IsFull) continue;
+                        full.Add(block, stop.Token);
+                        block = Spare();
+                    }
+                    if (block.Count > 0) full.Add(block, stop.Token);
+                });
+            }
+            finally
+            {
+                full.CompleteAdding();
+            }
+        });
         try
         {
-            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+            foreach (var block in full.GetConsumingEnumerable())
             {
-                var file = files[t];
-                var end = (int)((long)addresses.Count * (t + 1) / threads);
-                for (var i = (int)((long)addresses.Count * t / threads); i < end; i++)
-                    file.Add(addresses[i], enricher.Lookup(addresses[i]));
-            });
+                writer.Add(block);
+                block.Clear();
+                spare.Add(block);
+            }
+        }
+        catch
+        {
+            // The append failed: stop the lookup threads (they may be waiting for room in the queue), then report it.
+            stop.Cancel();
+            try { lookups.Wait(); } catch (AggregateException) { }
+            throw;
+        }
+        try
+        {
+            lookups.Wait();
         }
         catch (AggregateException e)
         {
             // A broken database surfaces as its own exception (the CLI reports EnrichmentDatabaseException).
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+            var first = e.Flatten().InnerExceptions[0];
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
         }
         return threads;
     }

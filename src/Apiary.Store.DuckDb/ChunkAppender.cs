@@ -102,6 +102,19 @@ public abstract unsafe class ChunkAppender : IDisposable
             NativeMethods.Vectors.DuckDBVectorAssignStringElementLength(_vectors[column], (ulong)row, b, n);
     }
 
+    /// <summary>Writes UTF-8 bytes as the VARCHAR value of <paramref name="column"/> (DuckDB copies them).</summary>
+    protected void Utf8(int column, int row, ReadOnlySpan<byte> utf8)
+    {
+        fixed (byte* b = utf8)
+            NativeMethods.Vectors.DuckDBVectorAssignStringElementLength(_vectors[column], (ulong)row, b, utf8.Length);
+    }
+
+    /// <summary>The DuckDB type of <paramref name="column"/> as the table declares it.</summary>
+    protected DuckDBType ColumnType(int column) => NativeMethods.LogicalType.DuckDBGetTypeId(_types[column]);
+
+    /// <summary>The table the rows go to (for messages).</summary>
+    protected string TableName => _table;
+
     /// <summary>Hands the open chunk to DuckDB and flushes the appender into the connection's transaction.</summary>
     public void Flush()
     {

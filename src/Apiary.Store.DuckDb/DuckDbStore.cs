@@ -7,7 +7,7 @@ namespace Apiary.Store.DuckDb;
 /// The embedded default store: one DuckDB file. Extension autoinstall and autoload are off so that
 /// nothing ever tries the network. One process holds the write lock on the file.
 /// </summary>
-public sealed class DuckDbStore : IIngestStore
+public sealed class DuckDbStore : IIngestStore, IBulkAppendStore
 {
     /// <summary>
     /// DuckDB's buffer-pool limit: the ingest's peak memory target is 1 GiB for the whole process, and DuckDB
@@ -93,6 +93,9 @@ public sealed class DuckDbStore : IIngestStore
         connection.Open();
         return connection;
     }
+
+    /// <summary>A chunk-at-a-time appender on <paramref name="table"/> (<see cref="TableChunkAppender"/>) on this store's connection.</summary>
+    public ITableAppender AppendTo(string table, int columns) => new TableChunkAppender(_connection, table, columns);
 
     public void Execute(string sql) => Execute(_connection, sql);
 

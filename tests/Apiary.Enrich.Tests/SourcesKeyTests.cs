@@ -57,7 +57,7 @@ public sealed class SourcesKeyTests
         var update = SourcesUpdater.Update(t.Store, dbs);
 
         Assert.Equal(count, update.AddressesEnriched);
-        if (Environment.ProcessorCount >= 2) Assert.Contains(update.Phases, p => p.Phase.Contains("(2 thread(s))", StringComparison.Ordinal));
+        if (Environment.ProcessorCount >= 2) Assert.Contains(update.Phases, p => p.Phase.Contains("(2 lookup thread(s))", StringComparison.Ordinal));
         Assert.Equal(count, t.Count("SELECT count(*) FROM enrichment_answers"));
         Assert.Equal(count, t.Count("SELECT count(DISTINCT src_ip) FROM enrichment_answers"));
         Assert.Equal(count, t.Count("SELECT count(*) FROM sources WHERE enriched_at IS NOT NULL"));
