@@ -122,20 +122,26 @@ public static class SourcesSchema
 
     /// <summary>
     /// OS summary from p0f fingerprints of the SYN and SYN+ACK packets the address sent: labels with counts
-    /// (most frequent first), class and name of the most frequent label, and how well it matched. Keyed on the
-    /// integer <c>src_ip</c> of <c>fingerprints</c> (the address text of that view is not computed).
+    /// (most frequent first), class and name of the most frequent label, and how well it matched. The packet rows
+    /// are first counted per file, address key and signature id (integers only: a scan sends millions of SYNs
+    /// with a handful of signatures, and grouping them by label strings cost more than the rest of the rebuild);
+    /// only those counts meet the signatures' strings.
     /// </summary>
     private const string OsSummary = """
         fp AS (
-            SELECT c.sensor, f.src_ip, f.label_type, f.os_class, f.os_name, f.os_flavor,
-                   coalesce(CAST(f.fuzzy AS BOOLEAN), false) AS fuzzy
-            FROM fingerprints f JOIN capture_files c ON c.file_id = f.file_id
+            SELECT c.sensor, g.src_ip, g.n, s.label_type, s.os_class, s.os_name, s.os_flavor,
+                   coalesce(CAST(s.fuzzy AS BOOLEAN), false) AS fuzzy
+            FROM (SELECT file_id, src_ip, sig_id, count(*) AS n FROM fingerprint_rows GROUP BY file_id, src_ip, sig_id) g
+            JOIN fingerprint_signatures s ON s.file_id = g.file_id AND s.sig_id = g.sig_id
+            JOIN capture_files c ON c.file_id = g.file_id
             WHERE c.status = 'complete'),
         fp_count AS (
-            SELECT sensor, src_ip, count(*) AS syns, count(label_type) AS matched FROM fp GROUP BY sensor, src_ip),
+            SELECT sensor, src_ip, CAST(sum(n) AS BIGINT) AS syns,
+                   CAST(coalesce(sum(n) FILTER (WHERE label_type IS NOT NULL), 0) AS BIGINT) AS matched
+            FROM fp GROUP BY sensor, src_ip),
         labels AS (
             SELECT sensor, src_ip, os_class, os_name,
-                   trim(coalesce(os_name, '') || ' ' || coalesce(os_flavor, '')) AS label, count(*) AS n,
+                   trim(coalesce(os_name, '') || ' ' || coalesce(os_flavor, '')) AS label, CAST(sum(n) AS BIGINT) AS n,
                    bool_or(label_type = 's' AND NOT fuzzy) AS exact, bool_or(label_type = 'g' AND NOT fuzzy) AS generic
             FROM fp WHERE label_type IS NOT NULL
             GROUP BY sensor, src_ip, os_class, os_name, os_flavor),

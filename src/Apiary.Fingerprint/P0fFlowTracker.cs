@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Apiary.Core;
 
 namespace Apiary.Fingerprint;
@@ -46,16 +47,19 @@ public sealed class P0fFlowTracker
     private readonly P0fDatabase _db;
     private readonly FingerprintMode _mode;
     private readonly SignatureOutcomeCache _outcomes;
+    // Flows are keyed by their two ends in a canonical order: p0f looks a packet's flow up in both directions and
+    // never holds two flows for the same pair of ends (a SYN the other way destroys the old one first), so one
+    // direction-free key finds the flow with a single lookup. The age lists are intrusive (fields of the entries),
+    // and destroyed flows are reused: a SYN costs no allocation in steady state.
     private readonly Dictionary<FlowKey, Flow> _flows = [];
-    private readonly LinkedList<Flow> _flowsByAge = [];
+    private Flow? _oldestFlow, _newestFlow, _freeFlows;
     private readonly Dictionary<HostKey, Host> _hosts = [];
-    private readonly LinkedList<Host> _hostsByAge = [];
-    private readonly Dictionary<FlowKey, LinkedListNode<(FlowKey Key, uint Seen)>> _seenSyns = [];
-    private readonly LinkedList<(FlowKey Key, uint Seen)> _seenSynsByAge = [];
+    private Host? _oldestHost, _newestHost;
+    private readonly SynMemory _seenSyns = new(MaxRememberedSyns);
     /// <summary>
-    /// Live flows per slot of a direction-independent hash of the addresses and ports: a zero slot means no flow
-    /// in either direction, so most packets of untracked connections are turned away with one array read instead
-    /// of two dictionary lookups (a non-zero slot is only a maybe: the dictionaries decide).
+    /// Live flows per slot of the flow key's hash: a zero slot means no flow for those ends, so most packets of
+    /// untracked connections are turned away with one array read instead of a dictionary lookup (a non-zero slot
+    /// is only a maybe: the dictionary decides).
     /// </summary>
     private readonly int[] _flowSlots = new int[1 << FlowSlotBits];
     private const int FlowSlotBits = 14;
@@ -87,43 +91,68 @@ public sealed class P0fFlowTracker
         if (_packetCount % ExpireInterval == 0) ExpireCaches(now);
         // Most packets of a trace are neither a SYN nor part of a tracked flow: for those p0f changes no state and
         // reports nothing, so the full parse is skipped (it was most of the fingerprinting cost of an ingest).
-        if (IsUntrackedNonSyn(frame, networkOffset)) return null;
+        Flow? flow = null;
+        FlowKey key = default;
+        var sourceIsA = false;
+        var cheap = TryReadEnds(frame, networkOffset, out var version, out var src, out var sport, out var dst, out var dport, out var syn);
+        if (cheap)
+        {
+            // The slot filter first, from the hash alone: the key is only built for a SYN or a possible flow.
+            var hash = FlowKey.HashOf(version, src, sport, dst, dport);
+            if (!syn && (_flows.Count == 0 || _flowSlots[FlowKey.SlotOf(hash)] == 0)) return null;
+            key = FlowKey.Of(version, src, sport, dst, dport, hash, out sourceIsA);
+            flow = FindFlow(key);
+            if (!syn && flow is null) return null;
+        }
         if (!TcpPacketParser.TryParse(frame, networkOffset, wireLength, out var p)) return null;
-        return Dispatch(ref p, now, timestampNs, frameNumber);
+        if (!cheap)
+        {
+            // The parser accepted what the cheap read could not take (it reads the same bytes otherwise).
+            key = FlowKey.Of(p.IpVersion, p.Source, p.SourcePort, p.Destination, p.DestinationPort,
+                FlowKey.HashOf(p.IpVersion, p.Source, p.SourcePort, p.Destination, p.DestinationPort), out sourceIsA);
+            flow = FindFlow(key);
+        }
+        return Dispatch(ref p, key, sourceIsA, flow, now, timestampNs, frameNumber);
     }
 
     /// <summary>
-    /// True when the TCP packet plainly has no SYN flag and no flow is tracked for its addresses and ports in
-    /// either direction. Reads the same bytes <see cref="TcpPacketParser"/> reads for the flow key; anything it
-    /// cannot read cheaply (short packet) answers false and takes the full path.
+    /// The ends and SYN flag of a TCP packet, read from the same bytes <see cref="TcpPacketParser"/> reads.
+    /// False for anything that cannot be read cheaply (short packet): the full parse decides then.
     /// </summary>
-    private bool IsUntrackedNonSyn(ReadOnlySpan<byte> frame, int off)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryReadEnds(ReadOnlySpan<byte> frame, int off, out int version, out IpAddress128 src, out ushort sport,
+        out IpAddress128 dst, out ushort dport, out bool syn)
     {
-        int tcp, version;
-        IpAddress128 src, dst;
+        int tcp;
         if (frame[off] >> 4 == 4)
         {
             tcp = off + (frame[off] & 0x0F) * 4;
-            if (tcp + 14 > frame.Length || tcp < off + 20) return false;
             version = 4;
-            src = IpAddress128.FromV4Bytes(frame[(off + 12)..]);
-            dst = IpAddress128.FromV4Bytes(frame[(off + 16)..]);
+            if (tcp + 14 > frame.Length || tcp < off + 20) { src = dst = default; sport = dport = 0; syn = false; return false; }
+            src = new IpAddress128(0, MappedV4 | BinaryPrimitives.ReadUInt32BigEndian(frame[(off + 12)..]));
+            dst = new IpAddress128(0, MappedV4 | BinaryPrimitives.ReadUInt32BigEndian(frame[(off + 16)..]));
         }
         else
         {
             tcp = off + 40;
-            if (tcp + 14 > frame.Length) return false;
             version = 6;
+            if (tcp + 14 > frame.Length) { src = dst = default; sport = dport = 0; syn = false; return false; }
             src = IpAddress128.FromV6Bytes(frame[(off + 8)..]);
             dst = IpAddress128.FromV6Bytes(frame[(off + 24)..]);
         }
-        if ((frame[tcp + 13] & TcpFlagBits.Syn) != 0) return false;
-        if (_flows.Count == 0) return true;
-        var sport = BinaryPrimitives.ReadUInt16BigEndian(frame[tcp..]);
-        var dport = BinaryPrimitives.ReadUInt16BigEndian(frame[(tcp + 2)..]);
-        if (_flowSlots[FlowSlot(src, sport, dst, dport)] == 0) return true;
-        var key = new FlowKey(version, src, sport, dst, dport);
-        return !_flows.ContainsKey(key) && !_flows.ContainsKey(key.Reversed);
+        syn = (frame[tcp + 13] & TcpFlagBits.Syn) != 0;
+        sport = BinaryPrimitives.ReadUInt16BigEndian(frame[tcp..]);
+        dport = BinaryPrimitives.ReadUInt16BigEndian(frame[(tcp + 2)..]);
+        return true;
+    }
+
+    /// <summary><see cref="IpAddress128"/>'s form of an IPv4 address (::ffff:a.b.c.d), written out so it inlines.</summary>
+    private const ulong MappedV4 = 0x0000_FFFF_0000_0000UL;
+
+    private Flow? FindFlow(in FlowKey key)
+    {
+        if (_flows.Count == 0 || _flowSlots[key.Slot] == 0) return null;
+        return _flows.GetValueOrDefault(key);
     }
 
     /// <summary>What p0f's default BPF filter ("tcp", also behind VLAN tags) passes: IPv4/IPv6 with protocol TCP.</summary>
@@ -136,15 +165,12 @@ public sealed class P0fFlowTracker
         return false;
     }
 
-    private FingerprintObservation? Dispatch(ref TcpPacketSignature p, uint now, long timestampNs, long frameNumber)
+    /// <param name="key">The packet's flow key; <paramref name="sourceIsA"/>: its sender is the key's first end.</param>
+    /// <param name="flow">The live flow of <paramref name="key"/>, if any.</param>
+    private FingerprintObservation? Dispatch(ref TcpPacketSignature p, in FlowKey key, bool sourceIsA, Flow? flow, uint now, long timestampNs, long frameNumber)
     {
-        var forward = new FlowKey(p.IpVersion, p.Source, p.SourcePort, p.Destination, p.DestinationPort);
-        var toServer = true;
-        if (!_flows.TryGetValue(forward, out var flow))
-        {
-            toServer = false;
-            _flows.TryGetValue(forward.Reversed, out flow);
-        }
+        // p0f's to_srv: the packet goes from the flow's client (the SYN's sender) to its server.
+        var toServer = flow is not null && flow.ClientIsA == sourceIsA;
 
         const byte syn = TcpFlagBits.Syn, ack = TcpFlagBits.Ack;
         switch (p.TcpType)
@@ -157,21 +183,21 @@ public sealed class P0fFlowTracker
                     if (toServer && flow.NextClientSeq - 1 == p.Seq) return null;
                     DestroyFlow(flow);
                 }
-                flow = CreateFlow(forward, p.Seq, now);
+                flow = CreateFlow(key, sourceIsA, p.Seq, now);
                 if (p.Window == SendSynWindow && p.Mss == RawSignature.SendSynMss) flow.SendSyn = true;
                 var m = _outcomes.Evaluate(p, true, 0);
                 var isApp = m.Match.Signature?.Label.IsApplication == true;
                 var obs = Observe(p, m, true, flow.SendSyn, stray: false, mtuReported: !isApp && !flow.SendSyn, timestampNs, frameNumber);
                 flow.SynMss = p.Mss;
                 if (isApp && !flow.SendSyn) DestroyFlow(flow);
-                RememberSyn(forward, now);
+                if (_mode == FingerprintMode.IncludeStraySynAcks) _seenSyns.Remember(SynMemory.TupleOf(p.Source, p.SourcePort, p.Destination, p.DestinationPort), now);
                 return obs;
             }
             case syn | ack:
             {
                 if (flow is null)
                 {
-                    if (_mode != FingerprintMode.IncludeStraySynAcks || _seenSyns.ContainsKey(forward.Reversed)) return null;
+                    if (_mode != FingerprintMode.IncludeStraySynAcks || _seenSyns.Contains(SynMemory.TupleOf(p.Destination, p.DestinationPort, p.Source, p.SourcePort))) return null;
                     var ms = _outcomes.Evaluate(p, false, 0);
                     return Observe(p, ms, false, false, stray: true, mtuReported: true, timestampNs, frameNumber);
                 }
@@ -241,49 +267,77 @@ public sealed class P0fFlowTracker
 
     // ---- p0f's flow and host tables ----
 
-    private Flow CreateFlow(FlowKey key, uint seq, uint now)
+    private Flow CreateFlow(in FlowKey key, bool clientIsA, uint seq, uint now)
     {
         if (_flows.Count > MaxFlows) NukeFlows();
-        var client = TouchOrCreateHost(new HostKey(key.Version, key.ClientAddress), now);
-        var server = TouchOrCreateHost(new HostKey(key.Version, key.ServerAddress), now);
+        var client = TouchOrCreateHost(new HostKey(key.Version, clientIsA ? key.A : key.B), now);
+        var server = TouchOrCreateHost(new HostKey(key.Version, clientIsA ? key.B : key.A), now);
         client.UseCount++;
         server.UseCount++;
-        var flow = new Flow(key, client, server, now) { NextClientSeq = seq + 1 };
-        flow.Node = _flowsByAge.AddLast(flow);
+        var flow = _freeFlows ?? new Flow();
+        _freeFlows = flow.Newer;
+        flow.Reset(key, clientIsA, client, server, now);
+        flow.NextClientSeq = seq + 1;
+        // Newest at the tail of the age list.
+        flow.Older = _newestFlow;
+        if (_newestFlow is null) _oldestFlow = flow; else _newestFlow.Newer = flow;
+        _newestFlow = flow;
         _flows[key] = flow;
-        _flowSlots[FlowSlot(key.ClientAddress, key.ClientPort, key.ServerAddress, key.ServerPort)]++;
+        _flowSlots[key.Slot]++;
         return flow;
     }
 
     private void DestroyFlow(Flow f)
     {
         _flows.Remove(f.Key);
-        _flowSlots[FlowSlot(f.Key.ClientAddress, f.Key.ClientPort, f.Key.ServerAddress, f.Key.ServerPort)]--;
-        _flowsByAge.Remove(f.Node!);
+        _flowSlots[f.Key.Slot]--;
+        if (f.Older is null) _oldestFlow = f.Newer; else f.Older.Newer = f.Newer;
+        if (f.Newer is null) _newestFlow = f.Older; else f.Newer.Older = f.Older;
         f.Client.UseCount--;
         f.Server.UseCount--;
+        // Back to the free list (bounded by the most flows ever live at once, about MaxFlows).
+        f.Release();
+        f.Newer = _freeFlows;
+        _freeFlows = f;
     }
 
     private void NukeFlows()
     {
         var kill = 1 + _flows.Count * KillPercent / 100;
-        while (kill-- > 0 && _flowsByAge.First is { } oldest) DestroyFlow(oldest.Value);
+        while (kill-- > 0 && _oldestFlow is { } oldest) DestroyFlow(oldest);
     }
 
     private Host TouchOrCreateHost(HostKey key, uint now)
     {
-        if (_hosts.TryGetValue(key, out var h))
+        ref var slot = ref CollectionsMarshal.GetValueRefOrNullRef(_hosts, key);
+        if (!Unsafe.IsNullRef(ref slot))
         {
-            _hostsByAge.Remove(h.Node!);
-            _hostsByAge.AddLast(h.Node!);
-            h.LastSeen = now;
-            return h;
+            var found = slot;
+            UnlinkHost(found);
+            LinkNewestHost(found);
+            found.LastSeen = now;
+            return found;
         }
         if (_hosts.Count > MaxHosts) NukeHosts();
-        h = new Host(key) { LastSeen = now };
-        h.Node = _hostsByAge.AddLast(h);
+        var h = new Host(key) { LastSeen = now };
+        LinkNewestHost(h);
         _hosts[key] = h;
         return h;
+    }
+
+    private void LinkNewestHost(Host h)
+    {
+        h.Newer = null;
+        h.Older = _newestHost;
+        if (_newestHost is null) _oldestHost = h; else _newestHost.Newer = h;
+        _newestHost = h;
+    }
+
+    private void UnlinkHost(Host h)
+    {
+        if (h.Older is null) _oldestHost = h.Newer; else h.Older.Newer = h.Newer;
+        if (h.Newer is null) _newestHost = h.Older; else h.Newer.Older = h.Older;
+        h.Older = h.Newer = null;
     }
 
     private void NukeHosts()
@@ -291,13 +345,13 @@ public sealed class P0fFlowTracker
         // p0f computes a kill count of 1 + 10 % but walks from the oldest host towards "older" ones, of which there
         // are none: it removes at most the oldest host (if unused), after pruning 10 % of the flows. Reproduced.
         NukeFlows();
-        if (_hostsByAge.First is { } oldest && oldest.Value.UseCount == 0) DestroyHost(oldest.Value);
+        if (_oldestHost is { UseCount: 0 } oldest) DestroyHost(oldest);
     }
 
     private void DestroyHost(Host h)
     {
         _hosts.Remove(h.Key);
-        _hostsByAge.Remove(h.Node!);
+        UnlinkHost(h);
     }
 
     private void ExpireCaches(uint now)
@@ -306,59 +360,71 @@ public sealed class P0fFlowTracker
         // entries stamped "in the future" when capture timestamps go backwards.
         if (now == _lastExpire) return;
         _lastExpire = now;
-        while (_flowsByAge.First is { } oldest && now - oldest.Value.Created > FlowMaxAgeSeconds) DestroyFlow(oldest.Value);
-        for (var node = _hostsByAge.First; node is not null && now - node.Value.LastSeen > HostIdleMinutes * 60;)
+        while (_oldestFlow is { } oldest && now - oldest.Created > FlowMaxAgeSeconds) DestroyFlow(oldest);
+        for (var h = _oldestHost; h is not null && now - h.LastSeen > HostIdleMinutes * 60;)
         {
-            var next = node.Next;
-            if (node.Value.UseCount == 0) DestroyHost(node.Value);
-            node = next;
+            var newer = h.Newer;
+            if (h.UseCount == 0) DestroyHost(h);
+            h = newer;
         }
-        while (_seenSynsByAge.First is { } c && now - c.Value.Seen > SynMemorySeconds)
-        {
-            _seenSyns.Remove(c.Value.Key);
-            _seenSynsByAge.RemoveFirst();
-        }
+        _seenSyns.Expire(now, SynMemorySeconds);
     }
-
-    private void RememberSyn(FlowKey key, uint now)
-    {
-        if (_mode != FingerprintMode.IncludeStraySynAcks) return;
-        if (_seenSyns.Remove(key, out var old)) _seenSynsByAge.Remove(old);
-        if (_seenSyns.Count >= MaxRememberedSyns && _seenSynsByAge.First is { } first)
-        {
-            _seenSyns.Remove(first.Value.Key);
-            _seenSynsByAge.RemoveFirst();
-        }
-        _seenSyns[key] = _seenSynsByAge.AddLast((key, now));
-    }
-
-    /// <summary>The slot of <see cref="_flowSlots"/> for a flow: the same for both directions (a sum of one mix per end).</summary>
-    private static int FlowSlot(IpAddress128 a, ushort portA, IpAddress128 b, ushort portB) =>
-        (int)((Mix(a, portA) + Mix(b, portB)) >> (64 - FlowSlotBits));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Mix(IpAddress128 address, ushort port)
+    internal static ulong Mix(IpAddress128 address, ushort port)
     {
         var x = address.Hi * 0x9E3779B97F4A7C15UL ^ address.Lo * 0xC2B2AE3D27D4EB4FUL ^ port * 0x165667B19E3779F9UL;
         x ^= x >> 31;
         return x * 0xBF58476D1CE4E5B9UL;
     }
 
-    // The keys compare and hash their words directly: the compiler's record equality goes through
-    // EqualityComparer<T> per field, which was the largest cost of the flow table (bench/README.md).
-    private readonly record struct FlowKey(int Version, IpAddress128 ClientAddress, ushort ClientPort, IpAddress128 ServerAddress, ushort ServerPort)
+    /// <summary>
+    /// A flow's two ends (address and port) in a canonical order, so that both directions of a connection give
+    /// the same key. The hash is computed once, from a direction-free sum of one mix per end, and carried along:
+    /// the dictionary and the slot filter both use it. Equality compares the words directly (the compiler's
+    /// record equality goes through EqualityComparer per field, which was the largest cost of the flow table).
+    /// </summary>
+    private readonly struct FlowKey : IEquatable<FlowKey>
     {
-        public FlowKey Reversed => new(Version, ServerAddress, ServerPort, ClientAddress, ClientPort);
+        public readonly ulong Hash;
+        public readonly IpAddress128 A, B;
+        public readonly ushort PortA, PortB;
+        public readonly byte Version;
+
+        private FlowKey(ulong hash, IpAddress128 a, ushort portA, IpAddress128 b, ushort portB, byte version)
+        {
+            Hash = hash; A = a; PortA = portA; B = b; PortB = portB; Version = version;
+        }
+
+        /// <summary>The key's hash: the same for both directions (a sum of one mix per end).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static ulong HashOf(int version, IpAddress128 src, ushort sport, IpAddress128 dst, ushort dport) =>
+            Mix(src, sport) + Mix(dst, dport) + (ulong)version;
+
+        /// <summary>
+        /// The key of a packet from (src, sport) to (dst, dport) whose <see cref="HashOf"/> is <paramref name="hash"/>;
+        /// <paramref name="sourceIsA"/> says which end the sender is.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static FlowKey Of(int version, IpAddress128 src, ushort sport, IpAddress128 dst, ushort dport, ulong hash, out bool sourceIsA)
+        {
+            sourceIsA = src.Hi < dst.Hi || (src.Hi == dst.Hi && (src.Lo < dst.Lo || (src.Lo == dst.Lo && sport <= dport)));
+            return sourceIsA
+                ? new FlowKey(hash, src, sport, dst, dport, (byte)version)
+                : new FlowKey(hash, dst, dport, src, sport, (byte)version);
+        }
+
+        public static int SlotOf(ulong hash) => (int)(hash >> (64 - FlowSlotBits));
+
+        public int Slot => SlotOf(Hash);
 
         public bool Equals(FlowKey o) =>
-            ClientAddress.Lo == o.ClientAddress.Lo && ServerAddress.Lo == o.ServerAddress.Lo && ClientPort == o.ClientPort &&
-            ServerPort == o.ServerPort && ClientAddress.Hi == o.ClientAddress.Hi && ServerAddress.Hi == o.ServerAddress.Hi && Version == o.Version;
+            Hash == o.Hash && A.Lo == o.A.Lo && B.Lo == o.B.Lo && PortA == o.PortA && PortB == o.PortB &&
+            A.Hi == o.A.Hi && B.Hi == o.B.Hi && Version == o.Version;
 
-        public override int GetHashCode()
-        {
-            var h = (Mix(ClientAddress, ClientPort) ^ (ulong)Version) * 0x94D049BB133111EBUL + Mix(ServerAddress, ServerPort);
-            return (int)(h ^ (h >> 32));
-        }
+        public override bool Equals(object? obj) => obj is FlowKey k && Equals(k);
+
+        public override int GetHashCode() => (int)(Hash ^ (Hash >> 32));
     }
 
     private readonly record struct HostKey(int Version, IpAddress128 Address)
@@ -372,25 +438,42 @@ public sealed class P0fFlowTracker
         }
     }
 
-    private sealed class Flow(FlowKey key, Host client, Host server, uint created)
+    /// <summary>A live flow (entry of p0f's flow table); reused through the tracker's free list.</summary>
+    private sealed class Flow
     {
-        public FlowKey Key { get; } = key;
-        public Host Client { get; } = client;
-        public Host Server { get; } = server;
-        public uint Created { get; } = created;
-        public LinkedListNode<Flow>? Node { get; set; }
-        public uint NextClientSeq { get; set; }
-        public uint NextServerSeq { get; set; }
-        public bool Acked { get; set; }
-        public bool SendSyn { get; set; }
-        public int SynMss { get; set; }
+        public FlowKey Key;
+        /// <summary>The client (the SYN's sender) is the key's first end.</summary>
+        public bool ClientIsA;
+        public Host Client = null!;
+        public Host Server = null!;
+        public uint Created;
+        public Flow? Older, Newer;
+        public uint NextClientSeq, NextServerSeq;
+        public bool Acked, SendSyn;
+        public int SynMss;
+
+        public void Reset(in FlowKey key, bool clientIsA, Host client, Host server, uint created)
+        {
+            Key = key; ClientIsA = clientIsA; Client = client; Server = server; Created = created;
+            Older = Newer = null;
+            NextClientSeq = NextServerSeq = 0;
+            Acked = SendSyn = false;
+            SynMss = 0;
+        }
+
+        /// <summary>Drops the references a free flow must not keep alive.</summary>
+        public void Release()
+        {
+            Client = Server = null!;
+            Older = Newer = null;
+        }
     }
 
     private sealed class Host(HostKey key)
     {
         public HostKey Key { get; } = key;
-        public LinkedListNode<Host>? Node { get; set; }
-        public int UseCount { get; set; }
-        public uint LastSeen { get; set; }
+        public Host? Older, Newer;
+        public int UseCount;
+        public uint LastSeen;
     }
 }
