@@ -33,17 +33,27 @@ public static class SourcesSchema
     /// <summary>
     /// One row per address and run. The text of the address is written by the enricher (it holds the parsed
     /// address anyway): computing <c>ip_text</c> in SQL for a million IPv6 keys took longer than all the lookups.
+    /// The text is stored uncompressed (<see cref="UncompressedText"/>).
     /// </summary>
-    public const string EnrichmentAnswers = """
+    public const string EnrichmentAnswers = $"""
         CREATE TABLE IF NOT EXISTS enrichment_answers (
             src_ip UHUGEINT NOT NULL,
             run_id INTEGER NOT NULL,
-            address VARCHAR NOT NULL,
+            address VARCHAR NOT NULL {UncompressedText},
             country VARCHAR,
             country2 VARCHAR,
             asn UINTEGER
         )
         """;
+
+    /// <summary>
+    /// Why the address columns say <c>USING COMPRESSION uncompressed</c>: every address text is distinct, so DuckDB's
+    /// choice among its string compressions (dictionary analysis, then FSST symbol tables) found little and cost
+    /// most of the write: copying the million rows of <c>source_rows</c> took 1.9 s CPU with the text chosen-compressed
+    /// and 1.1 s without the column; uncompressed it costs about a third of that, for roughly twice the bytes of that
+    /// one column (bench/README.md, "enrich").
+    /// </summary>
+    private const string UncompressedText = "USING COMPRESSION uncompressed";
 
     /// <summary>AS organisation names, once per run and AS number (tens of thousands, not one per address).</summary>
     public const string EnrichmentAsOrgs = """
@@ -163,12 +173,39 @@ public static class SourcesSchema
         """;
 
     /// <summary>
-    /// The statement that rebuilds <c>source_rows</c> from <c>enrich_activity</c> (<see cref="CreateActivity"/>), the
-    /// newest answers and the fingerprints. The address text is the enricher's (<c>ip_text</c> only for addresses
-    /// that were never enriched).
+    /// <c>source_rows</c>, declared rather than created from the rebuild's query so that the address text can be
+    /// stored uncompressed (<see cref="UncompressedText"/>); the types are those the query produces.
+    /// </summary>
+    private const string SourceRows = $"""
+        CREATE OR REPLACE TABLE source_rows (
+            sensor VARCHAR,
+            src_ip UHUGEINT,
+            address VARCHAR {UncompressedText},
+            ip_ver UTINYINT,
+            first_seen TIMESTAMP,
+            last_seen TIMESTAMP,
+            packets BIGINT,
+            run_id INTEGER,
+            country VARCHAR,
+            country2 VARCHAR,
+            asn UINTEGER,
+            os_labels VARCHAR,
+            os_class VARCHAR,
+            os_name VARCHAR,
+            os_match VARCHAR,
+            os_syns BIGINT,
+            os_matched BIGINT
+        )
+        """;
+
+    /// <summary>
+    /// The statements that rebuild <c>source_rows</c> (<see cref="SourceRows"/>, emptied) from <c>enrich_activity</c>
+    /// (<see cref="CreateActivity"/>), the newest answers and the fingerprints. The address text is the enricher's
+    /// (<c>ip_text</c> only for addresses that were never enriched).
     /// </summary>
     public static string RebuildSourceRows(bool severalDatabaseSets) => $"""
-        CREATE OR REPLACE TABLE source_rows AS
+        {SourceRows};
+        INSERT INTO source_rows
         WITH {Newest(severalDatabaseSets)},
         {OsSummary}
         SELECT x.sensor, x.src_ip, coalesce(n.address, ip_text(x.src_ip)) AS address, x.ip_ver,
