@@ -125,11 +125,7 @@ internal sealed class DuckDbFileLoad : IFileLoad
 
         public void Append(PacketBatch batch)
         {
-            var rows = batch.Rows.AsSpan(0, batch.Count);
-            Appender.Append(_fileId, rows);
-            if (_fingerprints is null && !FingerprintChunkAppender.AnyIn(rows)) return;
-            _fingerprints ??= new FingerprintChunkAppender(Connection);
-            _fingerprints.Append(_fileId, rows);
+            Appender.Append(_fileId, batch.Rows.AsSpan(0, batch.Count), _fingerprints ??= new FingerprintChunkAppender(Connection));
         }
 
         public void CloseAppenders()

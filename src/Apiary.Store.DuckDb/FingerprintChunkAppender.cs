@@ -19,35 +19,23 @@ public sealed class FingerprintChunkAppender : ChunkAppender
 
     public FingerprintChunkAppender(DuckDBConnection connection) : base(connection, Table, ColumnCount, "Schema.FingerprintRows") { }
 
-    /// <summary>Appends the fingerprint of every packet of <paramref name="rows"/> that has one.</summary>
-    public void Append(int fileId, ReadOnlySpan<DecodedPacket> rows)
+    /// <summary>Appends the fingerprint attached to <paramref name="p"/> (the caller checked that it has one).</summary>
+    public void Append(int fileId, in DecodedPacket p)
     {
         ThrowIfClosed();
-        foreach (ref readonly var p in rows)
-        {
-            if (!p.Fingerprint.Present) continue;
-            var r = Row;
-            var f = p.Fingerprint;
-            Set((int)Col.FileId, r, fileId);
-            Set((int)Col.Frame, r, p.FrameNumber);
-            Set((int)Col.Ts, r, p.TimestampNs >= 0 ? p.TimestampNs / 1000 : (p.TimestampNs - 999) / 1000);
-            Set((int)Col.SrcIp, r, new UHugeInt(p.Source.Lo, p.Source.Hi));
-            Set((int)Col.DstIp, r, new UHugeInt(p.Destination.Lo, p.Destination.Hi));
-            Set((int)Col.Sport, r, f.SourcePort);
-            Set((int)Col.Dport, r, f.DestinationPort);
-            Set((int)Col.Syn, r, f.Syn);
-            Set((int)Col.Stray, r, f.Stray);
-            Set((int)Col.Dist, r, f.Distance);
-            Set((int)Col.SigId, r, f.SignatureId);
-            EndRow();
-        }
-    }
-
-    /// <summary>True when any of <paramref name="rows"/> carries a fingerprint.</summary>
-    public static bool AnyIn(ReadOnlySpan<DecodedPacket> rows)
-    {
-        foreach (ref readonly var p in rows)
-            if (p.Fingerprint.Present) return true;
-        return false;
+        var r = Row;
+        var f = p.Fingerprint;
+        Set((int)Col.FileId, r, fileId);
+        Set((int)Col.Frame, r, p.FrameNumber);
+        Set((int)Col.Ts, r, p.TimestampNs >= 0 ? p.TimestampNs / 1000 : (p.TimestampNs - 999) / 1000);
+        Set((int)Col.SrcIp, r, new UHugeInt(p.Source.Lo, p.Source.Hi));
+        Set((int)Col.DstIp, r, new UHugeInt(p.Destination.Lo, p.Destination.Hi));
+        Set((int)Col.Sport, r, f.SourcePort);
+        Set((int)Col.Dport, r, f.DestinationPort);
+        Set((int)Col.Syn, r, f.Syn);
+        Set((int)Col.Stray, r, f.Stray);
+        Set((int)Col.Dist, r, f.Distance);
+        Set((int)Col.SigId, r, f.SignatureId);
+        EndRow();
     }
 }

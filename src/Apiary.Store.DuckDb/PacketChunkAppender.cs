@@ -25,14 +25,19 @@ public sealed class PacketChunkAppender : ChunkAppender
 
     public PacketChunkAppender(DuckDBConnection connection) : base(connection, Table, ColumnCount, "Schema.PacketRows") { }
 
-    /// <summary>Appends <paramref name="rows"/> as rows of capture file <paramref name="fileId"/>.</summary>
-    public void Append(int fileId, ReadOnlySpan<DecodedPacket> rows)
+    /// <summary>
+    /// Appends <paramref name="rows"/> as rows of capture file <paramref name="fileId"/>; the fingerprints attached
+    /// to them go to <paramref name="fingerprints"/> in the same pass, while each row is in cache (a second pass
+    /// would read every one of these wide rows from memory again for the few that carry a fingerprint).
+    /// </summary>
+    public void Append(int fileId, ReadOnlySpan<DecodedPacket> rows, FingerprintChunkAppender? fingerprints = null)
     {
         ThrowIfClosed();
         foreach (ref readonly var p in rows)
         {
             WriteRow(fileId, in p, Row);
             EndRow();
+            if (p.Fingerprint.Present) fingerprints?.Append(fileId, in p);
         }
     }
 
