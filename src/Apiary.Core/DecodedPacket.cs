@@ -99,8 +99,7 @@ public struct DecodedPacket
     // --- set after decoding ---
     /// <summary>
     /// The passive OS fingerprint of this SYN or SYN+ACK, attached by the ingest's fingerprint observer on the
-    /// decode thread (absent otherwise). The store writes it as a <c>fingerprint_rows</c> row beside the packet's
-    /// own row, in the same transaction.
+    /// decode thread (absent otherwise). The store writes it into the packet's own row (<c>packet_rows.fp</c>).
     /// </summary>
     public PacketFingerprint Fingerprint;
 
@@ -150,6 +149,14 @@ public struct PacketFingerprint
     /// absent on a header it judged malformed while p0f's parser still read them).
     /// </summary>
     public ushort SourcePort, DestinationPort;
+
+    /// <summary>
+    /// The stored form (<c>packet_rows.fp</c>, Apiary.Store.Schema): <c>sig_id &lt;&lt; 18 | syn &lt;&lt; 17 |
+    /// stray &lt;&lt; 16 | (dist + 32768)</c>. p0f distances are TTL differences (within ±255), so the 16 bits
+    /// never clip in practice; a distance outside them is clamped rather than allowed to spill into the flags.
+    /// </summary>
+    public readonly long Packed =>
+        (long)SignatureId << 18 | (Syn ? 1L << 17 : 0) | (Stray ? 1L << 16 : 0) | (long)(Math.Clamp(Distance, -32768, 32767) + 32768);
 }
 
 /// <summary>IP protocol numbers used across Apiary.</summary>

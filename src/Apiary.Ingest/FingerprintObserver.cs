@@ -10,9 +10,9 @@ namespace Apiary.Ingest;
 /// <summary>
 /// Fingerprints every packet during ingest: each goes through a per-file <see cref="P0fFlowTracker"/> (stray
 /// SYN+ACKs included, flagged), and each SYN or SYN+ACK it fingerprints gets a <see cref="PacketFingerprint"/>
-/// attached on the decode thread. The store writes that as a narrow row of numbers in <c>fingerprint_rows</c>
-/// beside the packet's own row, in the same lane transaction (no spill, no load at the end of the file: that load
-/// was most of the fingerprinting cost of an ingest, bench/RESULTS.md). The strings (raw signature, label, match
+/// attached on the decode thread. The store writes it, packed into one integer, in the packet's own row
+/// (<c>packet_rows.fp</c>): no spill, no load at the end of the file, no second table repeating the packet's time,
+/// addresses and ports (each of those cost a large share of the fingerprinting overhead of an ingest, bench/README.md). The strings (raw signature, label, match
 /// quality, database) go once per distinct outcome of the file into <c>fingerprint_signatures</c>, written in the
 /// transaction that completes the file (Schema).
 /// </summary>

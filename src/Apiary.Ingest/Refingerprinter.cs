@@ -12,7 +12,7 @@ namespace Apiary.Ingest;
 public sealed record RefingerprintResult(int Refingerprinted, int AlreadyCurrent, IReadOnlyList<string> Unavailable, long Rows);
 
 /// <summary>
-/// Recomputes the <c>fingerprints</c> table with another p0f database (<c>apiary enrich --fp-db</c>).
+/// Recomputes the fingerprints (the <c>fingerprints</c> view) with another p0f database (<c>apiary enrich --fp-db</c>).
 /// The captures are read again from the paths stored at ingest, through the same flow tracker and matcher
 /// ingest uses, so the answer is exactly what ingesting with that database would have given. A file is used
 /// only when its sha256 still equals the stored one; otherwise its old fingerprints stay and it is reported.
@@ -60,7 +60,7 @@ public static class Refingerprinter
                 IngestPipeline.DecodeOnly(path, decode, cancellation, observer, spill);
                 store.InTransaction(() =>
                 {
-                    store.Execute($"DELETE FROM fingerprint_rows WHERE file_id = {fileId}");
+                    store.Execute($"UPDATE packet_rows SET fp = NULL WHERE file_id = {fileId} AND fp IS NOT NULL");
                     store.Execute($"DELETE FROM fingerprint_signatures WHERE file_id = {fileId}");
                     observer.OnFileComplete(store, fileId);
                     spill.OnFileComplete(store, fileId);

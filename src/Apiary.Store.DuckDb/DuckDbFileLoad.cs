@@ -5,9 +5,9 @@ namespace Apiary.Store.DuckDb;
 
 /// <summary>
 /// One capture file's rows loaded through several lanes. Each lane is its own connection to the same database
-/// with its own open transaction, its own <see cref="PacketChunkAppender"/> and, once a batch carries
-/// fingerprints, its own <see cref="FingerprintChunkAppender"/>, so DuckDB compresses and writes the lanes' row
-/// groups on several cores at once (appends from different transactions never conflict).
+/// with its own open transaction and its own <see cref="PacketChunkAppender"/> (which also writes the packets'
+/// attached fingerprints), so DuckDB compresses and writes the lanes' row groups on several cores at once
+/// (appends from different transactions never conflict).
 /// On <see cref="Complete"/> lanes 1..n-1 commit first; lane 0 then writes anomalies, the observers' rows and the
 /// <c>complete</c> status and commits last, so the status never says complete unless every row is in.
 /// A crash between those commits leaves the file <c>loading</c>, which the next run removes and reloads.
@@ -108,7 +108,6 @@ internal sealed class DuckDbFileLoad : IFileLoad
     private sealed class Lane : IPacketLane, IDisposable
     {
         private readonly int _fileId;
-        private FingerprintChunkAppender? _fingerprints;
         private bool _open;
 
         public Lane(DuckDBConnection connection, int fileId)
@@ -125,17 +124,12 @@ internal sealed class DuckDbFileLoad : IFileLoad
 
         public void Append(PacketBatch batch)
         {
-            var rows = batch.Rows.AsSpan(0, batch.Count);
-            Appender.Append(_fileId, rows);
-            if (_fingerprints is null && !FingerprintChunkAppender.AnyIn(rows)) return;
-            _fingerprints ??= new FingerprintChunkAppender(Connection);
-            _fingerprints.Append(_fileId, rows);
+            Appender.Append(_fileId, batch.Rows.AsSpan(0, batch.Count));
         }
 
         public void CloseAppenders()
         {
             Appender.Close();
-            _fingerprints?.Close();
         }
 
         public void Commit()
@@ -151,7 +145,6 @@ internal sealed class DuckDbFileLoad : IFileLoad
             try
             {
                 Appender?.Dispose();
-                _fingerprints?.Dispose();
                 DuckDbStore.Execute(Connection, "ROLLBACK");
             }
             catch (DuckDBException)
@@ -163,7 +156,6 @@ internal sealed class DuckDbFileLoad : IFileLoad
         public void Dispose()
         {
             Appender?.Dispose();
-            _fingerprints?.Dispose();
             Connection.Dispose();
         }
     }

@@ -58,7 +58,10 @@ public sealed class DuckDbStore : IIngestStore, IBulkAppendStore
             if (threads > 0) store.Execute($"SET threads = {threads}");
             store.RefuseOldLayout();
             if (!readOnly)
+            {
+                store.FoldFingerprintRows();
                 foreach (var ddl in Schema.All) store.Execute(ddl);
+            }
         }
         catch
         {
@@ -71,7 +74,7 @@ public sealed class DuckDbStore : IIngestStore, IBulkAppendStore
     /// <summary>
     /// Stores written by an older Apiary hold, as base tables, what is now a view over narrower tables:
     /// <c>packets</c> with text addresses (now <c>packet_rows</c>), or <c>fingerprints</c> with its strings per
-    /// SYN (now <c>fingerprint_rows</c> + <c>fingerprint_signatures</c>). Converting would re-parse every address;
+    /// SYN (now <c>packet_rows.fp</c> + <c>fingerprint_signatures</c>). Converting would re-parse every address;
     /// re-ingesting the captures is the same work and keeps one code path: say so instead of failing later.
     /// </summary>
     private void RefuseOldLayout()
@@ -81,6 +84,33 @@ public sealed class DuckDbStore : IIngestStore, IBulkAppendStore
             if (this.TableType(table) == "BASE TABLE")
                 throw new StoreFormatException($"{Path}: this store was written by an older Apiary ({what}); ingest the captures into a new store");
         }
+    }
+
+    /// <summary>
+    /// Stores written before the fingerprints were folded into the packet rows keep them in a table
+    /// <c>fingerprint_rows</c> (one row per fingerprinted packet, with its time, addresses and ports repeated) and
+    /// have no <c>packet_rows.fp</c>: add the column, pack each row into its packet's (Schema.FingerprintSigIdSql)
+    /// and drop the table, in one transaction (an interrupted migration leaves the store as it was).
+    /// </summary>
+    private void FoldFingerprintRows()
+    {
+        if (this.TableType("packet_rows") != "BASE TABLE") return;
+        var hasFp = Convert.ToInt64(Query("SELECT count(*) FROM information_schema.columns WHERE table_name = 'packet_rows' AND column_name = 'fp'").Scalar(),
+            System.Globalization.CultureInfo.InvariantCulture) > 0;
+        if (hasFp) return;
+        var hasRows = this.TableType("fingerprint_rows") == "BASE TABLE";
+        this.InTransaction(() =>
+        {
+            Execute("ALTER TABLE packet_rows ADD COLUMN fp BIGINT");
+            if (!hasRows) return;
+            Execute("DROP VIEW IF EXISTS fingerprints");
+            Execute("""
+                UPDATE packet_rows SET fp = (r.sig_id::BIGINT << 18) | CASE WHEN r.syn THEN 131072 ELSE 0 END
+                                            | CASE WHEN r.stray THEN 65536 ELSE 0 END | (least(greatest(r.dist, -32768), 32767) + 32768)
+                FROM fingerprint_rows r WHERE packet_rows.file_id = r.file_id AND packet_rows.frame = r.frame
+                """);
+            Execute("DROP TABLE fingerprint_rows");
+        });
     }
 
     /// <summary>

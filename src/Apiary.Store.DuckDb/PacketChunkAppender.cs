@@ -11,7 +11,7 @@ namespace Apiary.Store.DuckDb;
 public sealed class PacketChunkAppender : ChunkAppender
 {
     /// <summary>The column order of Schema.PacketRows; the constructor checks that the table still has it.</summary>
-    private const int ColumnCount = 37;
+    private const int ColumnCount = 38;
 
     /// <summary>The table the rows go to.</summary>
     public const string Table = "packet_rows";
@@ -20,12 +20,12 @@ public sealed class PacketChunkAppender : ChunkAppender
     {
         FileId, Frame, Ts, WireLen, CapLen, EthType, Vlan, IpVer, Src4, Dst4, Src6, Dst6, Proto, Ttl, IpId, IpLen, IpOptLen, Df,
         FragOff, Mf, Sport, Dport, TcpFlags, TcpSeq, TcpAck, TcpWin, TcpMss, TcpWscale, TcpOlayout, PayloadLen,
-        IcmpType, IcmpCode, InnerSrcIp, InnerDstIp, InnerProto, InnerSport, InnerDport,
+        IcmpType, IcmpCode, InnerSrcIp, InnerDstIp, InnerProto, InnerSport, InnerDport, Fp,
     }
 
     public PacketChunkAppender(DuckDBConnection connection) : base(connection, Table, ColumnCount, "Schema.PacketRows") { }
 
-    /// <summary>Appends <paramref name="rows"/> as rows of capture file <paramref name="fileId"/>.</summary>
+    /// <summary>Appends <paramref name="rows"/> as rows of capture file <paramref name="fileId"/>, with their attached fingerprints.</summary>
     public void Append(int fileId, ReadOnlySpan<DecodedPacket> rows)
     {
         ThrowIfClosed();
@@ -120,6 +120,9 @@ public sealed class PacketChunkAppender : ChunkAppender
         {
             Null(Col.InnerSrcIp, r); Null(Col.InnerDstIp, r); Null(Col.InnerProto, r); Null(Col.InnerSport, r); Null(Col.InnerDport, r);
         }
+
+        // The p0f fingerprint attached on the decode thread, packed (Schema.FingerprintSigIdSql).
+        if (p.Fingerprint.Present) Set(Col.Fp, r, p.Fingerprint.Packed); else Null(Col.Fp, r);
     }
 
     private static UHugeInt ToUHugeInt(IpAddress128 address) => new(address.Lo, address.Hi);

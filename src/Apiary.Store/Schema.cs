@@ -71,9 +71,28 @@ public static class Schema
             inner_dst_ip UHUGEINT,
             inner_proto UTINYINT,
             inner_sport USMALLINT,
-            inner_dport USMALLINT
+            inner_dport USMALLINT,
+            fp BIGINT
         )
         """;
+
+    /// <summary>
+    /// How <c>packet_rows.fp</c> packs a packet's p0f fingerprint into one integer (NULL: not fingerprinted):
+    /// <c>sig_id &lt;&lt; 18 | syn &lt;&lt; 17 | stray &lt;&lt; 16 | (dist + 32768)</c>, where <c>sig_id</c> names the file's row of
+    /// <c>fingerprint_signatures</c>. One mostly-NULL column of the packet rows costs DuckDB about a third of what a
+    /// separate row per fingerprint with the packet's time, addresses and ports repeated did (bench/README.md);
+    /// the <c>fingerprints</c> view unpacks it. <see cref="Apiary.Core.PacketFingerprint.Packed"/> writes it.
+    /// </summary>
+    public const string FingerprintSigIdSql = "CAST(fp >> 18 AS INTEGER)";
+
+    /// <summary>The TTL distance of <c>packet_rows.fp</c> (<see cref="FingerprintSigIdSql"/>).</summary>
+    public const string FingerprintDistSql = "CAST((fp & 65535) - 32768 AS INTEGER)";
+
+    /// <summary>The stray flag of <c>packet_rows.fp</c> (<see cref="FingerprintSigIdSql"/>).</summary>
+    public const string FingerprintStraySql = "((fp & 65536) <> 0)";
+
+    /// <summary>The direction of <c>packet_rows.fp</c>: true for a SYN, false for a SYN+ACK (<see cref="FingerprintSigIdSql"/>).</summary>
+    public const string FingerprintSynSql = "((fp & 131072) <> 0)";
 
     /// <summary>
     /// SQL macros turning stored integer addresses into the text tshark (and .NET's IPAddress) prints:
@@ -166,7 +185,7 @@ public static class Schema
 
     /// <summary>
     /// The distinct outcomes of p0f matching in one capture file (a few hundred at most, however many SYNs): raw
-    /// signature, label, match quality, MTU/link and the database that answered. <c>fingerprint_rows</c> refers to
+    /// signature, label, match quality, MTU/link and the database that answered. <c>packet_rows.fp</c> refers to
     /// them by <c>(file_id, sig_id)</c>, so the strings are stored once per file instead of once per SYN (storing
     /// them per SYN cost more than the rest of a full ingest; bench/RESULTS.md). Read through <c>fingerprints</c>.
     /// </summary>
@@ -189,38 +208,21 @@ public static class Schema
         """;
 
     /// <summary>
-    /// One row per fingerprinted SYN or SYN+ACK: where and when, the addresses as 128-bit keys (the <c>ip_key</c>
-    /// form of <c>packets.src_ip</c>), the ports, the direction, the TTL distance and the outcome
-    /// (<c>fingerprint_signatures</c>). Read through <c>fingerprints</c>.
-    /// </summary>
-    public const string FingerprintRows = """
-        CREATE TABLE IF NOT EXISTS fingerprint_rows (
-            file_id INTEGER NOT NULL,
-            frame BIGINT NOT NULL,
-            ts TIMESTAMP NOT NULL,
-            src_ip UHUGEINT NOT NULL,
-            dst_ip UHUGEINT NOT NULL,
-            sport USMALLINT NOT NULL,
-            dport USMALLINT NOT NULL,
-            syn BOOLEAN NOT NULL,
-            stray BOOLEAN NOT NULL,
-            dist INTEGER NOT NULL,
-            sig_id INTEGER NOT NULL
-        )
-        """;
-
-    /// <summary>
     /// Passive OS fingerprints (p0f v3) of TCP SYNs and SYN+ACKs, one row per packet (docs/enrichment.md): the
-    /// columns the table had before it was split in two (so user SQL keeps working), then the integer address
-    /// keys <c>src_ip</c>/<c>dst_ip</c> to group and join on without computing the text.
+    /// columns the table had before it was folded into the packet rows (so user SQL keeps working), then the
+    /// integer address keys <c>src_ip</c>/<c>dst_ip</c> to group and join on without computing the text. Time,
+    /// addresses and ports are the packet's.
     /// </summary>
-    public const string FingerprintsView = """
+    public const string FingerprintsView = $"""
         CREATE OR REPLACE VIEW fingerprints AS
-        SELECT r.file_id, r.frame, r.ts, ip_text(r.src_ip) AS src, ip_text(r.dst_ip) AS dst, r.sport, r.dport,
-               CASE WHEN r.syn THEN 'syn' ELSE 'syn+ack' END AS direction,
-               s.raw_sig, s.label_type, s.os_class, s.os_name, s.os_flavor, s.is_app, s.fuzzy, r.dist, s.params,
-               s.mtu, s.link, r.stray, s.fp_db, r.src_ip, r.dst_ip
-        FROM fingerprint_rows r JOIN fingerprint_signatures s ON s.file_id = r.file_id AND s.sig_id = r.sig_id
+        SELECT p.file_id, p.frame, p.ts, ip_text(ip_key(p.src4, p.src6)) AS src, ip_text(ip_key(p.dst4, p.dst6)) AS dst,
+               p.sport, p.dport, CASE WHEN p.syn THEN 'syn' ELSE 'syn+ack' END AS direction,
+               s.raw_sig, s.label_type, s.os_class, s.os_name, s.os_flavor, s.is_app, s.fuzzy, p.dist, s.params,
+               s.mtu, s.link, p.stray, s.fp_db, ip_key(p.src4, p.src6) AS src_ip, ip_key(p.dst4, p.dst6) AS dst_ip
+        FROM (SELECT *, {FingerprintSigIdSql} AS sig_id, {FingerprintDistSql} AS dist, {FingerprintStraySql} AS stray,
+                     {FingerprintSynSql} AS syn
+              FROM packet_rows WHERE fp IS NOT NULL) p
+        JOIN fingerprint_signatures s ON s.file_id = p.file_id AND s.sig_id = p.sig_id
         """;
 
     /// <summary>
@@ -239,5 +241,5 @@ public static class Schema
     }
 
     public static IReadOnlyList<string> All { get; } =
-        [CaptureFiles, PacketRows, AddressMacros, PacketsView, Anomalies, AnomalyCounts, FingerprintSignatures, FingerprintRows, FingerprintsView];
+        [CaptureFiles, PacketRows, AddressMacros, PacketsView, Anomalies, AnomalyCounts, FingerprintSignatures, FingerprintsView];
 }

@@ -147,20 +147,19 @@ public sealed class AnalysesOnFixtureTests : IDisposable
     [Fact]
     public void AttackerOs_FromFingerprints()
     {
-        // The fingerprint tables come with the store schema (docs/schema.md): an outcome per label, a row per SYN.
-        static string Key(string address)
-        {
-            var (v4, v6) = Apiary.Store.Schema.AddressLiterals(address);
-            return $"ip_key({v4}, {v6})";
-        }
+        // The fingerprints come with the store schema (docs/schema.md): an outcome per label, the SYNs' packet rows
+        // carrying them (frames 1 and 2 are A's first SYNs, 8 is B's, 10 is C's).
+        static long Fp(int sigId) => new Apiary.Core.PacketFingerprint { Present = true, SignatureId = sigId, Syn = true }.Packed;
         _fixture.Store.Execute($"""
             INSERT INTO fingerprint_signatures (file_id, sig_id, raw_sig, label_type, os_class, os_name, is_app, fuzzy, params, fp_db)
             VALUES (1, 1, 'sig', 's', 'win', 'Windows', false, false, '', 'p0f.fp'), (1, 2, 'sig', 'g', 'unix', 'Linux', false, false, '', 'p0f.fp'),
                    (1, 3, 'sig', NULL, NULL, NULL, false, false, '', 'p0f.fp');
-            INSERT INTO fingerprint_rows (file_id, frame, ts, src_ip, dst_ip, sport, dport, syn, stray, dist, sig_id)
-            SELECT 1, f, TIMESTAMP '2003-03-03 10:00:00', s, {Key(M0)}, 1, 139, true, false, 0, sig
-            FROM (VALUES (1, {Key(A)}, 1), (2, {Key(A)}, 1), (8, {Key(B)}, 2), (10, {Key(C)}, 3)) v(f, s, sig)
+            UPDATE packet_rows SET fp = CASE frame WHEN 1 THEN {Fp(1)} WHEN 2 THEN {Fp(1)} WHEN 8 THEN {Fp(2)} ELSE {Fp(3)} END
+            WHERE file_id = 1 AND frame IN (1, 2, 8, 10);
             """);
+        Assert.Equal(
+            [$"1|{A}", $"2|{A}", $"8|{B}", $"10|{C}"],
+            _fixture.Store.Query("SELECT frame, src FROM fingerprints ORDER BY frame").Rows.Select(x => $"{x[0]}|{x[1]}").ToList());
         var r = Run(new AttackerOsAnalysis());
         Assert.Null(r.Unavailable);
         Assert.Equal(100.0 / 6, F(r, "windows_pct"), P);

@@ -2,7 +2,7 @@ using Xunit;
 
 namespace Apiary.Enrich.Tests;
 
-/// <summary>The OS summary of sources, computed from rows of the fingerprints table (as the p0f ingest observer writes them).</summary>
+/// <summary>The OS summary of sources, computed from fingerprinted packet rows (as the p0f ingest observer has them written).</summary>
 public sealed class OsSummaryTests
 {
     [Fact]
@@ -11,7 +11,7 @@ public sealed class OsSummaryTests
         using var t = new TestStore();
         var f = t.AddFile("s1", ("203.0.113.1", "2026-01-01 00:00:00"), ("203.0.113.2", "2026-01-01 00:00:01"), ("203.0.113.3", "2026-01-01 00:00:02"));
         var sigId = 0;
-        // As the ingest observer writes them: one signature row per outcome, one narrow row per SYN (Schema).
+        // As ingest writes them: one signature row per outcome, the SYN's packet row carrying it (Schema: packet_rows.fp).
         void Fp(string src, string? type, string? cls, string? name, string? flavor, bool fuzzy)
         {
             var (v4, v6) = Apiary.Store.Schema.AddressLiterals(src);
@@ -22,8 +22,9 @@ public sealed class OsSummaryTests
                 VALUES ({f}, {sigId}, '4:64+0:0:1460:mss*20,7:mss,sok,ts,nop,ws:df,id+:0',
                         {(type is null ? "NULL" : $"'{type}'")}, {(cls is null ? "NULL" : $"'{cls}'")}, {(name is null ? "NULL" : $"'{name}'")},
                         {(flavor is null ? "NULL" : $"'{flavor}'")}, false, {(fuzzy ? "true" : "false")}, 'none', '/etc/p0f/p0f.fp@0');
-                INSERT INTO fingerprint_rows (file_id, frame, ts, src_ip, dst_ip, sport, dport, syn, stray, dist, sig_id)
-                VALUES ({f}, 1, TIMESTAMP '2026-01-01 00:00:00', ip_key({v4}, {v6}), ip_key({d4}, {d6}), 1000, 80, true, false, 0, {sigId})
+                INSERT INTO packet_rows (file_id, frame, ts, ip_ver, src4, src6, dst4, dst6, proto, sport, dport, tcp_flags, fp)
+                VALUES ({f}, {1000 + sigId}, TIMESTAMP '2026-01-01 00:00:00', {(v4 == "NULL" ? 6 : 4)}, {v4}, {v6}, {d4}, {d6}, 6, 1000, 80, 2,
+                        {new Apiary.Core.PacketFingerprint { Present = true, SignatureId = sigId, Syn = true }.Packed})
                 """);
         }
         Fp("203.0.113.1", "s", "unix", "Linux", "3.11 and newer", false);

@@ -141,15 +141,78 @@ public class PacketLoadTests
         var fileId = store.RegisterLoading("fp", "/fp.pcap", "s", 1);
         Load(store, fileId, rows, lanes: 2, batchSize: 300);
 
-        Assert.Equal(1666L, Convert.ToInt64(store.Query("SELECT count(*) FROM fingerprint_rows").Scalar()));
-        // Each fingerprint row has its packet's time, addresses and ports, and its own outcome, distance and flags.
+        Assert.Equal(1666L, Convert.ToInt64(store.Query("SELECT count(*) FROM packet_rows WHERE fp IS NOT NULL").Scalar()));
+        // Each fingerprinted packet row carries its own outcome, distance and flags (unpacked as the view does).
         var mismatched = store.Query($"""
-            SELECT count(*) FROM fingerprint_rows f JOIN packets p ON p.file_id = f.file_id AND p.frame = f.frame
-            WHERE f.file_id <> {fileId} OR f.ts <> p.ts OR f.src_ip <> p.src_ip OR f.dst_ip <> p.dst_ip OR f.sport <> p.sport OR f.dport <> p.dport
-               OR f.frame % 3 <> 0 OR f.sig_id <> CASE WHEN f.frame % 2 = 0 THEN 1 ELSE 2 END OR f.dist <> f.frame % 7
-               OR f.syn <> (f.frame % 2 = 0) OR f.stray <> (f.frame % 2 <> 0)
+            SELECT count(*) FROM packet_rows
+            WHERE fp IS NOT NULL AND (file_id <> {fileId} OR frame % 3 <> 0 OR {Schema.FingerprintSigIdSql} <> CASE WHEN frame % 2 = 0 THEN 1 ELSE 2 END
+               OR {Schema.FingerprintDistSql} <> frame % 7 OR {Schema.FingerprintSynSql} <> (frame % 2 = 0) OR {Schema.FingerprintStraySql} <> (frame % 2 <> 0))
             """).Scalar();
         Assert.Equal(0L, Convert.ToInt64(mismatched));
+        // Through the view (once the file's outcomes are there): the packet's time, addresses and ports.
+        store.Execute($"""
+            INSERT INTO fingerprint_signatures (file_id, sig_id, raw_sig, is_app, fuzzy, params, fp_db)
+            VALUES ({fileId}, 1, 'a', false, false, 'none', 'db'), ({fileId}, 2, 'b', false, false, 'none', 'db')
+            """);
+        var viewMismatched = store.Query("""
+            SELECT count(*) FROM fingerprints f JOIN packets p ON p.file_id = f.file_id AND p.frame = f.frame
+            WHERE f.ts <> p.ts OR f.src <> p.src OR f.dst <> p.dst OR f.src_ip <> p.src_ip OR f.dst_ip <> p.dst_ip OR f.sport <> p.sport
+               OR f.dport <> p.dport OR f.direction <> CASE WHEN f.frame % 2 = 0 THEN 'syn' ELSE 'syn+ack' END
+               OR f.raw_sig <> CASE WHEN f.frame % 2 = 0 THEN 'a' ELSE 'b' END OR f.dist <> f.frame % 7 OR f.stray <> (f.frame % 2 <> 0)
+            """).Scalar();
+        Assert.Equal(0L, Convert.ToInt64(viewMismatched));
+        Assert.Equal(1666L, Convert.ToInt64(store.Query("SELECT count(*) FROM fingerprints").Scalar()));
+    }
+
+    [Fact]
+    public void Packing_keeps_every_field_of_a_fingerprint()
+    {
+        using var tmp = new TempDb();
+        using var store = DuckDbStore.Open(tmp.Path_);
+        foreach (var (sig, dist, syn, stray) in new[] { (0, 0, true, false), (1, -255, false, true), (70_000, 255, true, true), (int.MaxValue >> 1, 40000, false, false) })
+        {
+            var packed = new PacketFingerprint { Present = true, SignatureId = sig, Distance = dist, Syn = syn, Stray = stray }.Packed;
+            var r = store.Query($"""
+                SELECT {Schema.FingerprintSigIdSql}, {Schema.FingerprintDistSql}, {Schema.FingerprintSynSql}, {Schema.FingerprintStraySql}
+                FROM (SELECT {packed}::BIGINT AS fp)
+                """).Rows[0];
+            Assert.Equal(sig, Convert.ToInt32(r[0]));
+            Assert.Equal(Math.Clamp(dist, -32768, 32767), Convert.ToInt32(r[1]));
+            Assert.Equal(syn, (bool)r[2]!);
+            Assert.Equal(stray, (bool)r[3]!);
+        }
+    }
+
+    [Fact]
+    public void A_store_with_a_fingerprint_rows_table_is_folded_into_packet_rows_on_open()
+    {
+        using var tmp = new TempDb();
+        // The layout before this change: packet_rows without fp, one fingerprint_rows row per fingerprinted packet.
+        using (var old = new DuckDB.NET.Data.DuckDBConnection($"Data Source={tmp.Path_}"))
+        {
+            old.Open();
+            using var cmd = old.CreateCommand();
+            cmd.CommandText = Schema.PacketRows + ";\n" + """
+                ALTER TABLE packet_rows DROP COLUMN fp;
+                CREATE TABLE fingerprint_rows (file_id INTEGER NOT NULL, frame BIGINT NOT NULL, ts TIMESTAMP NOT NULL, src_ip UHUGEINT NOT NULL,
+                    dst_ip UHUGEINT NOT NULL, sport USMALLINT NOT NULL, dport USMALLINT NOT NULL, syn BOOLEAN NOT NULL, stray BOOLEAN NOT NULL,
+                    dist INTEGER NOT NULL, sig_id INTEGER NOT NULL);
+                INSERT INTO packet_rows (file_id, frame, ts) SELECT 7, i, TIMESTAMP '2024-01-01' FROM range(1, 11) t(i);
+                INSERT INTO fingerprint_rows VALUES (7, 3, TIMESTAMP '2024-01-01', 1, 2, 1000, 80, true, false, 12, 5),
+                                                    (7, 8, TIMESTAMP '2024-01-01', 2, 1, 80, 1000, false, true, -3, 0);
+                CREATE VIEW fingerprints AS SELECT * FROM fingerprint_rows;
+                """;
+            cmd.ExecuteNonQuery();
+        }
+        using var store = DuckDbStore.Open(tmp.Path_);
+        Assert.Null(store.TableType("fingerprint_rows"));
+        Assert.Equal("VIEW", store.TableType("fingerprints"));
+        var rows = store.Query($"""
+            SELECT frame, {Schema.FingerprintSigIdSql}, {Schema.FingerprintDistSql}, {Schema.FingerprintSynSql}, {Schema.FingerprintStraySql}
+            FROM packet_rows WHERE fp IS NOT NULL ORDER BY frame
+            """).Rows.Select(r => string.Join("|", r)).ToList();
+        Assert.Equal(["3|5|12|True|False", "8|0|-3|False|True"], rows);
+        Assert.Equal(10L, Convert.ToInt64(store.Query("SELECT count(*) FROM packet_rows").Scalar()));
     }
 
     [Fact]
