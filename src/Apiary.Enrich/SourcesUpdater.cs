@@ -130,16 +130,25 @@ public static class SourcesUpdater
             {
                 Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
                 {
-                    var block = Spare();
-                    var end = (int)((long)addresses.Count * (t + 1) / threads);
-                    for (var i = (int)((long)addresses.Count * t / threads); i < end; i++)
+                    try
                     {
-                        block.LookUp(enricher, addresses[i]);
-                        if (!block.IsFull) continue;
-                        full.Add(block, stop.Token);
-                        block = Spare();
+                        var block = Spare();
+                        var end = (int)((long)addresses.Count * (t + 1) / threads);
+                        for (var i = (int)((long)addresses.Count * t / threads); i < end; i++)
+                        {
+                            block.LookUp(enricher, addresses[i]);
+                            if (!block.IsFull) continue;
+                            full.Add(block, stop.Token);
+                            block = Spare();
+                        }
+                        if (block.Count > 0) full.Add(block, stop.Token);
                     }
-                    if (block.Count > 0) full.Add(block, stop.Token);
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        // A failed lookup (broken database) stops the other lookup threads too: the run is lost anyway.
+                        stop.Cancel();
+                        throw;
+                    }
                 });
             }
             finally
@@ -170,7 +179,9 @@ public static class SourcesUpdater
         catch (AggregateException e)
         {
             // A broken database surfaces as its own exception (the CLI reports EnrichmentDatabaseException).
-            var first = e.Flatten().InnerExceptions[0];
+            // The other threads then report their cancellation: the cause is the exception that is not one.
+            var all = e.Flatten().InnerExceptions;
+            var first = all.FirstOrDefault(x => x is not OperationCanceledException) ?? all[0];
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
         }
         return threads;
