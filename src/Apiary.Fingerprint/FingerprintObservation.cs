@@ -38,6 +38,23 @@ public sealed class FingerprintObservation
     public required bool SendSyn { get; init; }
 
     public IpAddress128 Subject => IsSyn ? Client : Server;
+
+    /// <summary>The observation of <paramref name="f"/>, seen in frame <paramref name="frameNumber"/> at <paramref name="timestampNs"/>.</summary>
+    public static FingerprintObservation Of(in TrackedFingerprint f, long timestampNs, long frameNumber) => new()
+    {
+        TimestampNs = timestampNs,
+        FrameNumber = frameNumber,
+        IsSyn = f.IsSyn,
+        Client = f.Client,
+        ClientPort = f.ClientPort,
+        Server = f.Server,
+        ServerPort = f.ServerPort,
+        IpVersion = f.IpVersion,
+        Outcome = f.Outcome,
+        MtuReported = f.MtuReported,
+        Stray = f.Stray,
+        SendSyn = f.SendSyn,
+    };
     public ushort SubjectPort => IsSyn ? ClientPort : ServerPort;
 
     /// <summary>p0f's <c>mod=</c> value.</summary>
@@ -45,6 +62,18 @@ public sealed class FingerprintObservation
 
     /// <summary>p0f's <c>dist=</c> value: "&lt;= n" for random-TTL tools.</summary>
     public string DistanceText => Match.Signature?.RandomTtl == true ? $"<= {Match.Distance}" : Match.Distance.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// What <see cref="P0fFlowTracker.TryProcess"/> concludes about the SYN or SYN+ACK it was given (the fields of
+/// <see cref="FingerprintObservation"/> without time and frame, which are the caller's packet's), as a struct.
+/// </summary>
+public readonly record struct TrackedFingerprint(bool IsSyn, IpAddress128 Client, ushort ClientPort, IpAddress128 Server, ushort ServerPort,
+    int IpVersion, SignatureOutcome Outcome, bool MtuReported, bool Stray, bool SendSyn)
+{
+    public IpAddress128 Subject => IsSyn ? Client : Server;
+    public ushort SubjectPort => IsSyn ? ClientPort : ServerPort;
+    public TcpMatch Match => Outcome.Match;
 }
 
 /// <summary>Which packets the fingerprinter reports.</summary>

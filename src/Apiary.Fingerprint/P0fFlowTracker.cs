@@ -82,9 +82,17 @@ public sealed class P0fFlowTracker
     /// Processes one captured frame whose IP header starts at <paramref name="networkOffset"/>. Returns the
     /// fingerprint of a SYN or SYN+ACK, or null (not TCP, not fingerprinted, or a packet that only updates state).
     /// </summary>
-    public FingerprintObservation? Process(ReadOnlySpan<byte> frame, int networkOffset, int wireLength, long timestampNs, long frameNumber)
+    public FingerprintObservation? Process(ReadOnlySpan<byte> frame, int networkOffset, int wireLength, long timestampNs, long frameNumber) =>
+        TryProcess(frame, networkOffset, wireLength, timestampNs, out var f) ? FingerprintObservation.Of(f, timestampNs, frameNumber) : null;
+
+    /// <summary>
+    /// <see cref="Process"/> without allocating: true, with <paramref name="fingerprint"/>, for a fingerprinted SYN or
+    /// SYN+ACK (ingest fingerprints millions of SYNs; an object per SYN kept the garbage collector busy).
+    /// </summary>
+    public bool TryProcess(ReadOnlySpan<byte> frame, int networkOffset, int wireLength, long timestampNs, out TrackedFingerprint fingerprint)
     {
-        if (!IsTcp(frame, networkOffset)) return null;
+        fingerprint = default;
+        if (!IsTcp(frame, networkOffset)) return false;
         // p0f counts every packet its "tcp" filter passes and expires caches every 50th, before parsing it.
         _packetCount++;
         var now = (uint)(timestampNs / 1_000_000_000);
@@ -99,12 +107,12 @@ public sealed class P0fFlowTracker
         {
             // The slot filter first, from the hash alone: the key is only built for a SYN or a possible flow.
             var hash = FlowKey.HashOf(version, src, sport, dst, dport);
-            if (!syn && (_flows.Count == 0 || _flowSlots[FlowKey.SlotOf(hash)] == 0)) return null;
+            if (!syn && (_flows.Count == 0 || _flowSlots[FlowKey.SlotOf(hash)] == 0)) return false;
             key = FlowKey.Of(version, src, sport, dst, dport, hash, out sourceIsA);
             flow = FindFlow(key);
-            if (!syn && flow is null) return null;
+            if (!syn && flow is null) return false;
         }
-        if (!TcpPacketParser.TryParse(frame, networkOffset, wireLength, out var p)) return null;
+        if (!TcpPacketParser.TryParse(frame, networkOffset, wireLength, out var p)) return false;
         if (!cheap)
         {
             // The parser accepted what the cheap read could not take (it reads the same bytes otherwise).
@@ -112,7 +120,7 @@ public sealed class P0fFlowTracker
                 FlowKey.HashOf(p.IpVersion, p.Source, p.SourcePort, p.Destination, p.DestinationPort), out sourceIsA);
             flow = FindFlow(key);
         }
-        return Dispatch(ref p, key, sourceIsA, flow, now, timestampNs, frameNumber);
+        return Dispatch(ref p, key, sourceIsA, flow, now, out fingerprint);
     }
 
     /// <summary>
@@ -167,8 +175,9 @@ public sealed class P0fFlowTracker
 
     /// <param name="key">The packet's flow key; <paramref name="sourceIsA"/>: its sender is the key's first end.</param>
     /// <param name="flow">The live flow of <paramref name="key"/>, if any.</param>
-    private FingerprintObservation? Dispatch(ref TcpPacketSignature p, in FlowKey key, bool sourceIsA, Flow? flow, uint now, long timestampNs, long frameNumber)
+    private bool Dispatch(ref TcpPacketSignature p, in FlowKey key, bool sourceIsA, Flow? flow, uint now, out TrackedFingerprint result)
     {
+        result = default;
         // p0f's to_srv: the packet goes from the flow's client (the SYN's sender) to its server.
         var toServer = flow is not null && flow.ClientIsA == sourceIsA;
 
@@ -180,90 +189,77 @@ public sealed class P0fFlowTracker
                 if (flow is not null)
                 {
                     // A retransmission of the SYN that opened the flow is not fingerprinted again.
-                    if (toServer && flow.NextClientSeq - 1 == p.Seq) return null;
+                    if (toServer && flow.NextClientSeq - 1 == p.Seq) return false;
                     DestroyFlow(flow);
                 }
                 flow = CreateFlow(key, sourceIsA, p.Seq, now);
                 if (p.Window == SendSynWindow && p.Mss == RawSignature.SendSynMss) flow.SendSyn = true;
                 var m = _outcomes.Evaluate(p, true, 0);
                 var isApp = m.Match.Signature?.Label.IsApplication == true;
-                var obs = Observe(p, m, true, flow.SendSyn, stray: false, mtuReported: !isApp && !flow.SendSyn, timestampNs, frameNumber);
+                result = Observe(p, m, true, flow.SendSyn, stray: false, mtuReported: !isApp && !flow.SendSyn);
                 flow.SynMss = p.Mss;
                 if (isApp && !flow.SendSyn) DestroyFlow(flow);
                 if (_mode == FingerprintMode.IncludeStraySynAcks) _seenSyns.Remember(SynMemory.TupleOf(p.Source, p.SourcePort, p.Destination, p.DestinationPort), now);
-                return obs;
+                return true;
             }
             case syn | ack:
             {
                 if (flow is null)
                 {
-                    if (_mode != FingerprintMode.IncludeStraySynAcks || _seenSyns.Contains(SynMemory.TupleOf(p.Destination, p.DestinationPort, p.Source, p.SourcePort))) return null;
+                    if (_mode != FingerprintMode.IncludeStraySynAcks || _seenSyns.Contains(SynMemory.TupleOf(p.Destination, p.DestinationPort, p.Source, p.SourcePort))) return false;
                     var ms = _outcomes.Evaluate(p, false, 0);
-                    return Observe(p, ms, false, false, stray: true, mtuReported: true, timestampNs, frameNumber);
+                    result = Observe(p, ms, false, false, stray: true, mtuReported: true);
+                    return true;
                 }
                 if (flow.SendSyn)
                 {
                     var mss = _outcomes.Evaluate(p, false, flow.SynMss);
-                    var o = Observe(p, mss, false, true, stray: false, mtuReported: false, timestampNs, frameNumber);
+                    result = Observe(p, mss, false, true, stray: false, mtuReported: false);
                     DestroyFlow(flow);
-                    return o;
+                    return true;
                 }
-                if (toServer || flow.Acked) return null;
+                if (toServer || flow.Acked) return false;
                 flow.Acked = true;
                 var m = _outcomes.Evaluate(p, false, flow.SynMss);
                 var isApp = m.Match.Signature?.Label.IsApplication == true;
-                var obs = Observe(p, m, false, false, stray: false, mtuReported: !isApp, timestampNs, frameNumber);
+                result = Observe(p, m, false, false, stray: false, mtuReported: !isApp);
                 if (isApp) DestroyFlow(flow);
                 else flow.NextServerSeq = p.Seq + 1;
-                return obs;
+                return true;
             }
             case ack:
             {
-                if (flow is null) return null;
+                if (flow is null) return false;
                 if (flow.SendSyn || !flow.Acked)
                 {
                     DestroyFlow(flow);
-                    return null;
+                    return false;
                 }
                 if (toServer)
                 {
-                    if (flow.NextClientSeq != p.Seq) return null;
+                    if (flow.NextClientSeq != p.Seq) return false;
                     flow.NextClientSeq += (uint)p.PayloadLength;
                 }
                 else
                 {
-                    if (flow.NextServerSeq != p.Seq) return null;
+                    if (flow.NextServerSeq != p.Seq) return false;
                     flow.NextServerSeq += (uint)p.PayloadLength;
                 }
                 // p0f keeps a flow with data only while its HTTP module wants more; Apiary does not parse HTTP
                 // and closes the flow at the first data (documented difference, affects only flow-table state).
                 if (p.PayloadLength > 0) DestroyFlow(flow);
-                return null;
+                return false;
             }
             default:
                 // RST, RST+ACK, FIN, FIN+ACK end the flow.
                 if (flow is not null) DestroyFlow(flow);
-                return null;
+                return false;
         }
     }
 
-    private static FingerprintObservation Observe(in TcpPacketSignature p, SignatureOutcome outcome, bool isSyn, bool sendSyn, bool stray, bool mtuReported,
-        long timestampNs, long frameNumber) =>
-        new()
-        {
-            TimestampNs = timestampNs,
-            FrameNumber = frameNumber,
-            IsSyn = isSyn,
-            Client = isSyn ? p.Source : p.Destination,
-            ClientPort = isSyn ? p.SourcePort : p.DestinationPort,
-            Server = isSyn ? p.Destination : p.Source,
-            ServerPort = isSyn ? p.DestinationPort : p.SourcePort,
-            IpVersion = p.IpVersion,
-            Outcome = outcome,
-            MtuReported = mtuReported && outcome.Mtu is not null,
-            Stray = stray,
-            SendSyn = sendSyn,
-        };
+    private static TrackedFingerprint Observe(in TcpPacketSignature p, SignatureOutcome outcome, bool isSyn, bool sendSyn, bool stray, bool mtuReported) =>
+        new(isSyn, isSyn ? p.Source : p.Destination, isSyn ? p.SourcePort : p.DestinationPort, isSyn ? p.Destination : p.Source,
+            isSyn ? p.DestinationPort : p.SourcePort, p.IpVersion, outcome, mtuReported && outcome.Mtu is not null, stray, sendSyn);
 
     // ---- p0f's flow and host tables ----
 

@@ -54,16 +54,15 @@ public sealed class FingerprintObserver : IPacketObserver
         if (packet.NetworkOffset < 0 || _tracker is null) return;
         // Cheap rejection before the tracker: p0f's filter passes TCP only.
         if (packet.Protocol != IpProtocols.Tcp) return;
-        var o = _tracker.Process(frame.Data, packet.NetworkOffset, frame.WireLength, frame.TimestampNs, frame.FrameNumber);
-        if (o is null) return;
+        if (!_tracker.TryProcess(frame.Data, packet.NetworkOffset, frame.WireLength, frame.TimestampNs, out var o)) return;
         // The tracker reports on the packet it was given (p0f prints a SYN or SYN+ACK when it sees it), so the
         // row can take the packet's own time, addresses and ports.
-        if (o.FrameNumber != frame.FrameNumber || o.Subject != packet.Source)
-            throw new InvalidOperationException($"the flow tracker's report (frame {o.FrameNumber}) is not about the packet it was given (frame {frame.FrameNumber})");
+        if (o.Subject != packet.Source)
+            throw new InvalidOperationException($"the flow tracker's report is not about the packet it was given (frame {frame.FrameNumber})");
         packet.Fingerprint = new PacketFingerprint
         {
             Present = true,
-            SignatureId = SignatureId(o),
+            SignatureId = SignatureId(in o),
             Distance = o.Match.Distance,
             Syn = o.IsSyn,
             Stray = o.Stray,
@@ -83,12 +82,12 @@ public sealed class FingerprintObserver : IPacketObserver
 
     public void OnFileAborted(int fileId) => _tracker = null;
 
-    private int SignatureId(FingerprintObservation o)
+    private int SignatureId(in TrackedFingerprint o)
     {
         // The tracker hands out one outcome object per distinct signature: nearly every repeat is found by
         // reference, without hashing the texts; a miss falls back to the by-value map.
         if (_byIdentity.TryGetValue(o.Outcome, out var sigId)) return sigId;
-        var key = new SignatureKey(o.RawSignature, o.Match.Signature, o.Match.Fuzzy, o.Params, o.Mtu, o.Link);
+        var key = new SignatureKey(o.Outcome.RawSignature, o.Match.Signature, o.Match.Fuzzy, o.Outcome.Params, o.Outcome.Mtu, o.Outcome.Link);
         if (!_signatures.TryGetValue(key, out sigId))
         {
             sigId = _signatures.Count;
