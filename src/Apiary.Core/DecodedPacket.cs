@@ -144,11 +144,6 @@ public struct PacketFingerprint
     public bool Syn;
     /// <summary>A SYN+ACK whose SYN was not seen (p0f itself ignores those).</summary>
     public bool Stray;
-    /// <summary>
-    /// The sender's and receiver's TCP ports as the fingerprinter parsed them (the decoder's own ports can be
-    /// absent on a header it judged malformed while p0f's parser still read them).
-    /// </summary>
-    public ushort SourcePort, DestinationPort;
 
     /// <summary>
     /// The stored form (<c>packet_rows.fp</c>, Apiary.Store.Schema): <c>sig_id &lt;&lt; 18 | syn &lt;&lt; 17 |

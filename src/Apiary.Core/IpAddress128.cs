@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
+using System.Runtime.CompilerServices;
 
 namespace Apiary.Core;
 
@@ -18,9 +19,13 @@ public readonly record struct IpAddress128(ulong Hi, ulong Lo)
     /// <summary>The IPv4 address in host order (only meaningful when <see cref="IsV4"/>).</summary>
     public uint V4 => (uint)Lo;
 
+    // Inlined on purpose: the decoder and the flow tracker call these once or twice per packet, and a profile of
+    // the 10M-packet ingest showed FromV4 as its own frame on both paths.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static IpAddress128 FromV4(uint hostOrder) => new(0, MappedPrefixLo | hostOrder);
 
     /// <summary>Reads 4 bytes (network order) as IPv4.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static IpAddress128 FromV4Bytes(ReadOnlySpan<byte> four) => FromV4(BinaryPrimitives.ReadUInt32BigEndian(four));
 
     /// <summary>Reads 16 bytes (network order) as IPv6.</summary>

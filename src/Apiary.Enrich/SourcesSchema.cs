@@ -133,18 +133,17 @@ public static class SourcesSchema
     /// <summary>
     /// OS summary from p0f fingerprints of the SYN and SYN+ACK packets the address sent: labels with counts
     /// (most frequent first), class and name of the most frequent label, and how well it matched. The fingerprinted
-    /// packet rows are first counted per file, address and signature id (integers only; the 128-bit address key is
-    /// computed per group, not per packet): a scan sends millions of SYNs with a handful of signatures, and grouping
-    /// them by label strings cost more than the rest of the rebuild. Only those counts meet the signatures' strings.
+    /// packet rows are first counted per file, stored address and signature id (integers only; the 128-bit address
+    /// key is computed per group, not per packet, and the counts below sum per key): a scan sends millions of SYNs
+    /// with a handful of signatures, and grouping them by label strings cost more than the rest of the rebuild.
+    /// Only those counts meet the signatures' strings.
     /// </summary>
     private const string OsSummary = $$"""
         fp AS (
             SELECT c.sensor, g.src_ip, g.n, s.label_type, s.os_class, s.os_name, s.os_flavor,
                    coalesce(CAST(s.fuzzy AS BOOLEAN), false) AS fuzzy
-            FROM (SELECT file_id, ip_key(src4, src6) AS src_ip, sig_id, sum(n) AS n
-                  FROM (SELECT file_id, src4, src6, {{Apiary.Store.Schema.FingerprintSigIdSql}} AS sig_id, count(*) AS n
-                        FROM packet_rows WHERE fp IS NOT NULL GROUP BY ALL)
-                  GROUP BY ALL) g
+            FROM (SELECT file_id, ip_key(src4, src6) AS src_ip, {{Apiary.Store.Schema.FingerprintSigIdSql}} AS sig_id, count(*) AS n
+                  FROM packet_rows WHERE fp IS NOT NULL GROUP BY file_id, src4, src6, sig_id) g
             JOIN fingerprint_signatures s ON s.file_id = g.file_id AND s.sig_id = g.sig_id
             JOIN capture_files c ON c.file_id = g.file_id
             WHERE c.status = 'complete'),

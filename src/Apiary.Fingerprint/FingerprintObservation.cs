@@ -39,6 +39,8 @@ public sealed class FingerprintObservation
 
     public IpAddress128 Subject => IsSyn ? Client : Server;
 
+    public ushort SubjectPort => IsSyn ? ClientPort : ServerPort;
+
     /// <summary>The observation of <paramref name="f"/>, seen in frame <paramref name="frameNumber"/> at <paramref name="timestampNs"/>.</summary>
     public static FingerprintObservation Of(in TrackedFingerprint f, long timestampNs, long frameNumber) => new()
     {
@@ -55,7 +57,6 @@ public sealed class FingerprintObservation
         Stray = f.Stray,
         SendSyn = f.SendSyn,
     };
-    public ushort SubjectPort => IsSyn ? ClientPort : ServerPort;
 
     /// <summary>p0f's <c>mod=</c> value.</summary>
     public string Module => SendSyn ? (IsSyn ? "sendsyn probe" : "sendsyn response") : IsSyn ? "syn" : Stray ? "syn+ack (stray)" : "syn+ack";

@@ -116,8 +116,7 @@ public sealed class P0fFlowTracker
         if (!cheap)
         {
             // The parser accepted what the cheap read could not take (it reads the same bytes otherwise).
-            key = FlowKey.Of(p.IpVersion, p.Source, p.SourcePort, p.Destination, p.DestinationPort,
-                FlowKey.HashOf(p.IpVersion, p.Source, p.SourcePort, p.Destination, p.DestinationPort), out sourceIsA);
+            key = FlowKey.Of(p.IpVersion, p.Source, p.SourcePort, p.Destination, p.DestinationPort, out sourceIsA);
             flow = FindFlow(key);
         }
         return Dispatch(ref p, key, sourceIsA, flow, now, out fingerprint);
@@ -137,8 +136,8 @@ public sealed class P0fFlowTracker
             tcp = off + (frame[off] & 0x0F) * 4;
             version = 4;
             if (tcp + 14 > frame.Length || tcp < off + 20) { src = dst = default; sport = dport = 0; syn = false; return false; }
-            src = new IpAddress128(0, MappedV4 | BinaryPrimitives.ReadUInt32BigEndian(frame[(off + 12)..]));
-            dst = new IpAddress128(0, MappedV4 | BinaryPrimitives.ReadUInt32BigEndian(frame[(off + 16)..]));
+            src = IpAddress128.FromV4Bytes(frame[(off + 12)..]);
+            dst = IpAddress128.FromV4Bytes(frame[(off + 16)..]);
         }
         else
         {
@@ -153,9 +152,6 @@ public sealed class P0fFlowTracker
         dport = BinaryPrimitives.ReadUInt16BigEndian(frame[(tcp + 2)..]);
         return true;
     }
-
-    /// <summary><see cref="IpAddress128"/>'s form of an IPv4 address (::ffff:a.b.c.d), written out so it inlines.</summary>
-    private const ulong MappedV4 = 0x0000_FFFF_0000_0000UL;
 
     private Flow? FindFlow(in FlowKey key)
     {
@@ -199,14 +195,14 @@ public sealed class P0fFlowTracker
                 result = Observe(p, m, true, flow.SendSyn, stray: false, mtuReported: !isApp && !flow.SendSyn);
                 flow.SynMss = p.Mss;
                 if (isApp && !flow.SendSyn) DestroyFlow(flow);
-                if (_mode == FingerprintMode.IncludeStraySynAcks) _seenSyns.Remember(SynMemory.TupleOf(p.Source, p.SourcePort, p.Destination, p.DestinationPort), now);
+                if (_mode == FingerprintMode.IncludeStraySynAcks) _seenSyns.Remember(new SynMemory.Tuple(p.Source, p.SourcePort, p.Destination, p.DestinationPort), now);
                 return true;
             }
             case syn | ack:
             {
                 if (flow is null)
                 {
-                    if (_mode != FingerprintMode.IncludeStraySynAcks || _seenSyns.Contains(SynMemory.TupleOf(p.Destination, p.DestinationPort, p.Source, p.SourcePort))) return false;
+                    if (_mode != FingerprintMode.IncludeStraySynAcks || _seenSyns.Contains(new SynMemory.Tuple(p.Destination, p.DestinationPort, p.Source, p.SourcePort))) return false;
                     var ms = _outcomes.Evaluate(p, false, 0);
                     result = Observe(p, ms, false, false, stray: true, mtuReported: true);
                     return true;
@@ -409,6 +405,10 @@ public sealed class P0fFlowTracker
                 ? new FlowKey(hash, src, sport, dst, dport, (byte)version)
                 : new FlowKey(hash, dst, dport, src, sport, (byte)version);
         }
+
+        /// <summary>As the other overload, computing the hash.</summary>
+        public static FlowKey Of(int version, IpAddress128 src, ushort sport, IpAddress128 dst, ushort dport, out bool sourceIsA) =>
+            Of(version, src, sport, dst, dport, HashOf(version, src, sport, dst, dport), out sourceIsA);
 
         public static int SlotOf(ulong hash) => (int)(hash >> (64 - FlowSlotBits));
 

@@ -116,7 +116,6 @@ public static class RawSignature
             _length += written;
         }
 
-
         public override readonly string ToString() => new(_buffer[.._length]);
     }
 }

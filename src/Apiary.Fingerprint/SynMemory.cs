@@ -28,11 +28,6 @@ internal sealed class SynMemory
 
     public SynMemory(int capacity) => _capacity = capacity;
 
-    public int Count => _index.Count;
-
-    public static Tuple TupleOf(IpAddress128 client, ushort clientPort, IpAddress128 server, ushort serverPort) =>
-        new(client, clientPort, server, serverPort);
-
     public bool Contains(in Tuple tuple) => _index.Count > 0 && _index.ContainsKey(tuple);
 
     /// <summary>Remembers <paramref name="tuple"/> as seen at <paramref name="now"/> (seconds), as the newest entry.</summary>

@@ -11,10 +11,10 @@ namespace Apiary.Ingest;
 /// Fingerprints every packet during ingest: each goes through a per-file <see cref="P0fFlowTracker"/> (stray
 /// SYN+ACKs included, flagged), and each SYN or SYN+ACK it fingerprints gets a <see cref="PacketFingerprint"/>
 /// attached on the decode thread. The store writes it, packed into one integer, in the packet's own row
-/// (<c>packet_rows.fp</c>): no spill, no load at the end of the file, no second table repeating the packet's time,
-/// addresses and ports (each of those cost a large share of the fingerprinting overhead of an ingest, bench/README.md). The strings (raw signature, label, match
-/// quality, database) go once per distinct outcome of the file into <c>fingerprint_signatures</c>, written in the
-/// transaction that completes the file (Schema).
+/// (<c>packet_rows.fp</c>): no spill, no load at the end of the file, no second table repeating the packet's
+/// time, addresses and ports (each of those cost a large share of the fingerprinting overhead of an ingest,
+/// bench/README.md). The strings (raw signature, label, match quality, database) go once per distinct outcome of
+/// the file into <c>fingerprint_signatures</c>, written in the transaction that completes the file (Schema).
 /// </summary>
 public sealed class FingerprintObserver : IPacketObserver
 {
@@ -31,9 +31,6 @@ public sealed class FingerprintObserver : IPacketObserver
     private P0fFlowTracker? _tracker;
     private int _fileId;
 
-    /// <summary>Fingerprints attached in the current (or last completed) file.</summary>
-    public long Rows { get; private set; }
-
     public FingerprintObserver(P0fDatabase db)
     {
         _db = db;
@@ -46,7 +43,6 @@ public sealed class FingerprintObserver : IPacketObserver
         _tracker = new P0fFlowTracker(_db, FingerprintMode.IncludeStraySynAcks);
         _signatures.Clear();
         _byIdentity.Clear();
-        Rows = 0;
     }
 
     public void OnPacket(in CapturedFrame frame, ref DecodedPacket packet)
@@ -66,10 +62,7 @@ public sealed class FingerprintObserver : IPacketObserver
             Distance = o.Match.Distance,
             Syn = o.IsSyn,
             Stray = o.Stray,
-            SourcePort = o.SubjectPort,
-            DestinationPort = o.IsSyn ? o.ServerPort : o.ClientPort,
         };
-        Rows++;
     }
 
     /// <summary>Writes the file's distinct outcomes; its rows went in with its packets.</summary>

@@ -91,15 +91,11 @@ public abstract unsafe class ChunkAppender : IDisposable
         // Short ASCII texts ("mss,nop,ws,sok,ts"); bound the stack buffer and fall back for the odd long one.
         if (ascii.Length > 256)
         {
-            var bytes = Encoding.UTF8.GetBytes(ascii);
-            fixed (byte* b = bytes)
-                NativeMethods.Vectors.DuckDBVectorAssignStringElementLength(_vectors[column], (ulong)row, b, bytes.Length);
+            Utf8(column, row, Encoding.UTF8.GetBytes(ascii));
             return;
         }
         Span<byte> utf8 = stackalloc byte[ascii.Length * 3];
-        var n = Encoding.UTF8.GetBytes(ascii, utf8);
-        fixed (byte* b = utf8)
-            NativeMethods.Vectors.DuckDBVectorAssignStringElementLength(_vectors[column], (ulong)row, b, n);
+        Utf8(column, row, utf8[..Encoding.UTF8.GetBytes(ascii, utf8)]);
     }
 
     /// <summary>Writes UTF-8 bytes as the VARCHAR value of <paramref name="column"/> (DuckDB copies them).</summary>

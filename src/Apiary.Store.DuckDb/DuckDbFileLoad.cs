@@ -49,7 +49,7 @@ internal sealed class DuckDbFileLoad : IFileLoad
     public void Complete(CaptureFileSummary summary, AnomalyLog anomalies, Action<IStore>? inTransaction = null)
     {
         if (_finished) throw new InvalidOperationException("the load is already finished");
-        foreach (var lane in _lanes) lane.CloseAppenders();
+        foreach (var lane in _lanes) lane.Appender.Close();
         for (var i = 1; i < _lanes.Length; i++) _lanes[i].Commit();
 
         var main = _lanes[0].Connection;
@@ -122,15 +122,7 @@ internal sealed class DuckDbFileLoad : IFileLoad
         public DuckDBConnection Connection { get; }
         public PacketChunkAppender Appender { get; }
 
-        public void Append(PacketBatch batch)
-        {
-            Appender.Append(_fileId, batch.Rows.AsSpan(0, batch.Count));
-        }
-
-        public void CloseAppenders()
-        {
-            Appender.Close();
-        }
+        public void Append(PacketBatch batch) => Appender.Append(_fileId, batch.Rows.AsSpan(0, batch.Count));
 
         public void Commit()
         {

@@ -134,7 +134,6 @@ public class PacketLoadTests
                 p.Fingerprint = new PacketFingerprint
                 {
                     Present = true, SignatureId = i % 2 == 0 ? 1 : 2, Distance = i % 7, Syn = i % 2 == 0, Stray = i % 2 != 0,
-                    SourcePort = (ushort)(40000 + i % 1000), DestinationPort = 445,
                 };
             rows.Add(p);
         }
