@@ -49,20 +49,11 @@ public sealed class P0fFlowTracker
     private readonly SignatureOutcomeCache _outcomes;
     // Flows are keyed by their two ends in a canonical order: p0f looks a packet's flow up in both directions and
     // never holds two flows for the same pair of ends (a SYN the other way destroys the old one first), so one
-    // direction-free key finds the flow with a single lookup. The age lists are intrusive (fields of the entries),
-    // and destroyed flows are reused: a SYN costs no allocation in steady state.
-    private readonly Dictionary<FlowKey, Flow> _flows = [];
-    private Flow? _oldestFlow, _newestFlow, _freeFlows;
-    private readonly Dictionary<HostKey, Host> _hosts = [];
-    private Host? _oldestHost, _newestHost;
+    // direction-free key finds the flow with a single lookup. Both tables hold structs linked by index: a SYN
+    // costs no allocation and stores no object reference.
+    private readonly FlowTable _flows = new();
+    private readonly HostTable _hosts = new();
     private readonly SynMemory _seenSyns = new(MaxRememberedSyns);
-    /// <summary>
-    /// Live flows per slot of the flow key's hash: a zero slot means no flow for those ends, so most packets of
-    /// untracked connections are turned away with one array read instead of a dictionary lookup (a non-zero slot
-    /// is only a maybe: the dictionary decides).
-    /// </summary>
-    private readonly int[] _flowSlots = new int[1 << FlowSlotBits];
-    private const int FlowSlotBits = 14;
     private long _packetCount;
     private uint _lastExpire;
 
@@ -99,7 +90,7 @@ public sealed class P0fFlowTracker
         if (_packetCount % ExpireInterval == 0) ExpireCaches(now);
         // Most packets of a trace are neither a SYN nor part of a tracked flow: for those p0f changes no state and
         // reports nothing, so the full parse is skipped (it was most of the fingerprinting cost of an ingest).
-        Flow? flow = null;
+        var flow = -1;
         FlowKey key = default;
         var sourceIsA = false;
         var cheap = TryReadEnds(frame, networkOffset, out var version, out var src, out var sport, out var dst, out var dport, out var syn);
@@ -107,17 +98,17 @@ public sealed class P0fFlowTracker
         {
             // The slot filter first, from the hash alone: the key is only built for a SYN or a possible flow.
             var hash = FlowKey.HashOf(version, src, sport, dst, dport);
-            if (!syn && (_flows.Count == 0 || _flowSlots[FlowKey.SlotOf(hash)] == 0)) return false;
+            if (!syn && !_flows.MayHold(hash)) return false;
             key = FlowKey.Of(version, src, sport, dst, dport, hash, out sourceIsA);
-            flow = FindFlow(key);
-            if (!syn && flow is null) return false;
+            flow = _flows.Find(key);
+            if (!syn && flow < 0) return false;
         }
         if (!TcpPacketParser.TryParse(frame, networkOffset, wireLength, out var p)) return false;
         if (!cheap)
         {
             // The parser accepted what the cheap read could not take (it reads the same bytes otherwise).
             key = FlowKey.Of(p.IpVersion, p.Source, p.SourcePort, p.Destination, p.DestinationPort, out sourceIsA);
-            flow = FindFlow(key);
+            flow = _flows.Find(key);
         }
         return Dispatch(ref p, key, sourceIsA, flow, now, out fingerprint);
     }
@@ -153,12 +144,6 @@ public sealed class P0fFlowTracker
         return true;
     }
 
-    private Flow? FindFlow(in FlowKey key)
-    {
-        if (_flows.Count == 0 || _flowSlots[key.Slot] == 0) return null;
-        return _flows.GetValueOrDefault(key);
-    }
-
     /// <summary>What p0f's default BPF filter ("tcp", also behind VLAN tags) passes: IPv4/IPv6 with protocol TCP.</summary>
     private static bool IsTcp(ReadOnlySpan<byte> frame, int off)
     {
@@ -170,76 +155,79 @@ public sealed class P0fFlowTracker
     }
 
     /// <param name="key">The packet's flow key; <paramref name="sourceIsA"/>: its sender is the key's first end.</param>
-    /// <param name="flow">The live flow of <paramref name="key"/>, if any.</param>
-    private bool Dispatch(ref TcpPacketSignature p, in FlowKey key, bool sourceIsA, Flow? flow, uint now, out TrackedFingerprint result)
+    /// <param name="flow">The live flow of <paramref name="key"/>, -1 when there is none.</param>
+    private bool Dispatch(ref TcpPacketSignature p, in FlowKey key, bool sourceIsA, int flow, uint now, out TrackedFingerprint result)
     {
         result = default;
-        // p0f's to_srv: the packet goes from the flow's client (the SYN's sender) to its server.
-        var toServer = flow is not null && flow.ClientIsA == sourceIsA;
-
         const byte syn = TcpFlagBits.Syn, ack = TcpFlagBits.Ack;
+        if (p.TcpType == syn)
+        {
+            if (flow >= 0)
+            {
+                // A retransmission of the SYN that opened the flow is not fingerprinted again
+                // (p0f's to_srv: the packet goes from the flow's client, the SYN's sender, to its server).
+                ref var old = ref _flows[flow];
+                if (old.ClientIsA == sourceIsA && old.NextClientSeq - 1 == p.Seq) return false;
+                DestroyFlow(flow);
+            }
+            flow = CreateFlow(key, sourceIsA, p.Seq, now);
+            ref var f = ref _flows[flow];
+            if (p.Window == SendSynWindow && p.Mss == RawSignature.SendSynMss) f.SendSyn = true;
+            var m = _outcomes.Evaluate(p, true, 0);
+            var isApp = m.Match.Signature?.Label.IsApplication == true;
+            result = Observe(p, m, true, f.SendSyn, stray: false, mtuReported: !isApp && !f.SendSyn);
+            f.SynMss = p.Mss;
+            if (isApp && !f.SendSyn) DestroyFlow(flow);
+            if (_mode == FingerprintMode.IncludeStraySynAcks) _seenSyns.Remember(new SynMemory.Tuple(p.Source, p.SourcePort, p.Destination, p.DestinationPort), now);
+            return true;
+        }
+        if (flow < 0)
+        {
+            // Only a SYN+ACK without a flow is of interest: in stray mode, the answer to a SYN we never saw.
+            if (p.TcpType != (syn | ack) || _mode != FingerprintMode.IncludeStraySynAcks
+                || _seenSyns.Contains(new SynMemory.Tuple(p.Destination, p.DestinationPort, p.Source, p.SourcePort))) return false;
+            var ms = _outcomes.Evaluate(p, false, 0);
+            result = Observe(p, ms, false, false, stray: true, mtuReported: true);
+            return true;
+        }
+        ref var e = ref _flows[flow];
+        var toServer = e.ClientIsA == sourceIsA;
         switch (p.TcpType)
         {
-            case syn:
-            {
-                if (flow is not null)
-                {
-                    // A retransmission of the SYN that opened the flow is not fingerprinted again.
-                    if (toServer && flow.NextClientSeq - 1 == p.Seq) return false;
-                    DestroyFlow(flow);
-                }
-                flow = CreateFlow(key, sourceIsA, p.Seq, now);
-                if (p.Window == SendSynWindow && p.Mss == RawSignature.SendSynMss) flow.SendSyn = true;
-                var m = _outcomes.Evaluate(p, true, 0);
-                var isApp = m.Match.Signature?.Label.IsApplication == true;
-                result = Observe(p, m, true, flow.SendSyn, stray: false, mtuReported: !isApp && !flow.SendSyn);
-                flow.SynMss = p.Mss;
-                if (isApp && !flow.SendSyn) DestroyFlow(flow);
-                if (_mode == FingerprintMode.IncludeStraySynAcks) _seenSyns.Remember(new SynMemory.Tuple(p.Source, p.SourcePort, p.Destination, p.DestinationPort), now);
-                return true;
-            }
             case syn | ack:
             {
-                if (flow is null)
+                if (e.SendSyn)
                 {
-                    if (_mode != FingerprintMode.IncludeStraySynAcks || _seenSyns.Contains(new SynMemory.Tuple(p.Destination, p.DestinationPort, p.Source, p.SourcePort))) return false;
-                    var ms = _outcomes.Evaluate(p, false, 0);
-                    result = Observe(p, ms, false, false, stray: true, mtuReported: true);
-                    return true;
-                }
-                if (flow.SendSyn)
-                {
-                    var mss = _outcomes.Evaluate(p, false, flow.SynMss);
+                    var mss = _outcomes.Evaluate(p, false, e.SynMss);
                     result = Observe(p, mss, false, true, stray: false, mtuReported: false);
                     DestroyFlow(flow);
                     return true;
                 }
-                if (toServer || flow.Acked) return false;
-                flow.Acked = true;
-                var m = _outcomes.Evaluate(p, false, flow.SynMss);
+                if (toServer || e.Acked) return false;
+                e.Acked = true;
+                var m = _outcomes.Evaluate(p, false, e.SynMss);
                 var isApp = m.Match.Signature?.Label.IsApplication == true;
                 result = Observe(p, m, false, false, stray: false, mtuReported: !isApp);
                 if (isApp) DestroyFlow(flow);
-                else flow.NextServerSeq = p.Seq + 1;
+                else e.NextServerSeq = p.Seq + 1;
                 return true;
             }
             case ack:
             {
-                if (flow is null) return false;
-                if (flow.SendSyn || !flow.Acked)
+                if (e.SendSyn || !e.Acked)
                 {
                     DestroyFlow(flow);
                     return false;
                 }
                 if (toServer)
                 {
-                    if (flow.NextClientSeq != p.Seq) return false;
-                    flow.NextClientSeq += (uint)p.PayloadLength;
+                    if (e.NextClientSeq != p.Seq) return false;
+                    e.NextClientSeq += (uint)p.PayloadLength;
                 }
                 else
                 {
-                    if (flow.NextServerSeq != p.Seq) return false;
-                    flow.NextServerSeq += (uint)p.PayloadLength;
+                    if (e.NextServerSeq != p.Seq) return false;
+                    e.NextServerSeq += (uint)p.PayloadLength;
                 }
                 // p0f keeps a flow with data only while its HTTP module wants more; Apiary does not parse HTTP
                 // and closes the flow at the first data (documented difference, affects only flow-table state).
@@ -248,7 +236,7 @@ public sealed class P0fFlowTracker
             }
             default:
                 // RST, RST+ACK, FIN, FIN+ACK end the flow.
-                if (flow is not null) DestroyFlow(flow);
+                DestroyFlow(flow);
                 return false;
         }
     }
@@ -259,77 +247,43 @@ public sealed class P0fFlowTracker
 
     // ---- p0f's flow and host tables ----
 
-    private Flow CreateFlow(in FlowKey key, bool clientIsA, uint seq, uint now)
+    private int CreateFlow(in FlowKey key, bool clientIsA, uint seq, uint now)
     {
         if (_flows.Count > MaxFlows) NukeFlows();
         var client = TouchOrCreateHost(new HostKey(key.Version, clientIsA ? key.A : key.B), now);
         var server = TouchOrCreateHost(new HostKey(key.Version, clientIsA ? key.B : key.A), now);
-        client.UseCount++;
-        server.UseCount++;
-        var flow = _freeFlows ?? new Flow();
-        _freeFlows = flow.Newer;
-        flow.Reset(key, clientIsA, client, server, now);
-        flow.NextClientSeq = seq + 1;
-        // Newest at the tail of the age list.
-        flow.Older = _newestFlow;
-        if (_newestFlow is null) _oldestFlow = flow; else _newestFlow.Newer = flow;
-        _newestFlow = flow;
-        _flows[key] = flow;
-        _flowSlots[key.Slot]++;
+        _hosts[client].UseCount++;
+        _hosts[server].UseCount++;
+        var flow = _flows.Add(key);
+        ref var f = ref _flows[flow];
+        f.ClientIsA = clientIsA;
+        f.Client = client;
+        f.Server = server;
+        f.Created = now;
+        f.NextClientSeq = seq + 1;
         return flow;
     }
 
-    private void DestroyFlow(Flow f)
+    private void DestroyFlow(int flow)
     {
-        _flows.Remove(f.Key);
-        _flowSlots[f.Key.Slot]--;
-        if (f.Older is null) _oldestFlow = f.Newer; else f.Older.Newer = f.Newer;
-        if (f.Newer is null) _newestFlow = f.Older; else f.Newer.Older = f.Older;
-        f.Client.UseCount--;
-        f.Server.UseCount--;
-        // Back to the free list (bounded by the most flows ever live at once, about MaxFlows).
-        f.Release();
-        f.Newer = _freeFlows;
-        _freeFlows = f;
+        ref var f = ref _flows[flow];
+        _hosts[f.Client].UseCount--;
+        _hosts[f.Server].UseCount--;
+        _flows.Remove(flow);
     }
 
     private void NukeFlows()
     {
         var kill = 1 + _flows.Count * KillPercent / 100;
-        while (kill-- > 0 && _oldestFlow is { } oldest) DestroyFlow(oldest);
+        while (kill-- > 0 && _flows.Oldest >= 0) DestroyFlow(_flows.Oldest);
     }
 
-    private Host TouchOrCreateHost(HostKey key, uint now)
+    private int TouchOrCreateHost(in HostKey key, uint now)
     {
-        ref var slot = ref CollectionsMarshal.GetValueRefOrNullRef(_hosts, key);
-        if (!Unsafe.IsNullRef(ref slot))
-        {
-            var found = slot;
-            UnlinkHost(found);
-            LinkNewestHost(found);
-            found.LastSeen = now;
-            return found;
-        }
+        var host = _hosts.Touch(key, now);
+        if (host >= 0) return host;
         if (_hosts.Count > MaxHosts) NukeHosts();
-        var h = new Host(key) { LastSeen = now };
-        LinkNewestHost(h);
-        _hosts[key] = h;
-        return h;
-    }
-
-    private void LinkNewestHost(Host h)
-    {
-        h.Newer = null;
-        h.Older = _newestHost;
-        if (_newestHost is null) _oldestHost = h; else _newestHost.Newer = h;
-        _newestHost = h;
-    }
-
-    private void UnlinkHost(Host h)
-    {
-        if (h.Older is null) _oldestHost = h.Newer; else h.Older.Newer = h.Newer;
-        if (h.Newer is null) _newestHost = h.Older; else h.Newer.Older = h.Older;
-        h.Older = h.Newer = null;
+        return _hosts.Add(key, now);
     }
 
     private void NukeHosts()
@@ -337,13 +291,8 @@ public sealed class P0fFlowTracker
         // p0f computes a kill count of 1 + 10 % but walks from the oldest host towards "older" ones, of which there
         // are none: it removes at most the oldest host (if unused), after pruning 10 % of the flows. Reproduced.
         NukeFlows();
-        if (_oldestHost is { UseCount: 0 } oldest) DestroyHost(oldest);
-    }
-
-    private void DestroyHost(Host h)
-    {
-        _hosts.Remove(h.Key);
-        UnlinkHost(h);
+        var oldest = _hosts.Oldest;
+        if (oldest >= 0 && _hosts[oldest].UseCount == 0) _hosts.Remove(oldest);
     }
 
     private void ExpireCaches(uint now)
@@ -352,11 +301,11 @@ public sealed class P0fFlowTracker
         // entries stamped "in the future" when capture timestamps go backwards.
         if (now == _lastExpire) return;
         _lastExpire = now;
-        while (_oldestFlow is { } oldest && now - oldest.Created > FlowMaxAgeSeconds) DestroyFlow(oldest);
-        for (var h = _oldestHost; h is not null && now - h.LastSeen > HostIdleMinutes * 60;)
+        while (_flows.Oldest >= 0 && now - _flows[_flows.Oldest].Created > FlowMaxAgeSeconds) DestroyFlow(_flows.Oldest);
+        for (var h = _hosts.Oldest; h >= 0 && now - _hosts[h].LastSeen > HostIdleMinutes * 60;)
         {
-            var newer = h.Newer;
-            if (h.UseCount == 0) DestroyHost(h);
+            var newer = _hosts[h].Newer;
+            if (_hosts[h].UseCount == 0) _hosts.Remove(h);
             h = newer;
         }
         _seenSyns.Expire(now, SynMemorySeconds);
@@ -368,108 +317,5 @@ public sealed class P0fFlowTracker
         var x = address.Hi * 0x9E3779B97F4A7C15UL ^ address.Lo * 0xC2B2AE3D27D4EB4FUL ^ port * 0x165667B19E3779F9UL;
         x ^= x >> 31;
         return x * 0xBF58476D1CE4E5B9UL;
-    }
-
-    /// <summary>
-    /// A flow's two ends (address and port) in a canonical order, so that both directions of a connection give
-    /// the same key. The hash is computed once, from a direction-free sum of one mix per end, and carried along:
-    /// the dictionary and the slot filter both use it. Equality compares the words directly (the compiler's
-    /// record equality goes through EqualityComparer per field, which was the largest cost of the flow table).
-    /// </summary>
-    private readonly struct FlowKey : IEquatable<FlowKey>
-    {
-        public readonly ulong Hash;
-        public readonly IpAddress128 A, B;
-        public readonly ushort PortA, PortB;
-        public readonly byte Version;
-
-        private FlowKey(ulong hash, IpAddress128 a, ushort portA, IpAddress128 b, ushort portB, byte version)
-        {
-            Hash = hash; A = a; PortA = portA; B = b; PortB = portB; Version = version;
-        }
-
-        /// <summary>The key's hash: the same for both directions (a sum of one mix per end).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static ulong HashOf(int version, IpAddress128 src, ushort sport, IpAddress128 dst, ushort dport) =>
-            Mix(src, sport) + Mix(dst, dport) + (ulong)version;
-
-        /// <summary>
-        /// The key of a packet from (src, sport) to (dst, dport) whose <see cref="HashOf"/> is <paramref name="hash"/>;
-        /// <paramref name="sourceIsA"/> says which end the sender is.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static FlowKey Of(int version, IpAddress128 src, ushort sport, IpAddress128 dst, ushort dport, ulong hash, out bool sourceIsA)
-        {
-            sourceIsA = src.Hi < dst.Hi || (src.Hi == dst.Hi && (src.Lo < dst.Lo || (src.Lo == dst.Lo && sport <= dport)));
-            return sourceIsA
-                ? new FlowKey(hash, src, sport, dst, dport, (byte)version)
-                : new FlowKey(hash, dst, dport, src, sport, (byte)version);
-        }
-
-        /// <summary>As the other overload, computing the hash.</summary>
-        public static FlowKey Of(int version, IpAddress128 src, ushort sport, IpAddress128 dst, ushort dport, out bool sourceIsA) =>
-            Of(version, src, sport, dst, dport, HashOf(version, src, sport, dst, dport), out sourceIsA);
-
-        public static int SlotOf(ulong hash) => (int)(hash >> (64 - FlowSlotBits));
-
-        public int Slot => SlotOf(Hash);
-
-        public bool Equals(FlowKey o) =>
-            Hash == o.Hash && A.Lo == o.A.Lo && B.Lo == o.B.Lo && PortA == o.PortA && PortB == o.PortB &&
-            A.Hi == o.A.Hi && B.Hi == o.B.Hi && Version == o.Version;
-
-        public override bool Equals(object? obj) => obj is FlowKey k && Equals(k);
-
-        public override int GetHashCode() => (int)(Hash ^ (Hash >> 32));
-    }
-
-    private readonly record struct HostKey(int Version, IpAddress128 Address)
-    {
-        public bool Equals(HostKey o) => Address.Lo == o.Address.Lo && Address.Hi == o.Address.Hi && Version == o.Version;
-
-        public override int GetHashCode()
-        {
-            var h = Mix(Address, (ushort)Version);
-            return (int)(h ^ (h >> 32));
-        }
-    }
-
-    /// <summary>A live flow (entry of p0f's flow table); reused through the tracker's free list.</summary>
-    private sealed class Flow
-    {
-        public FlowKey Key;
-        /// <summary>The client (the SYN's sender) is the key's first end.</summary>
-        public bool ClientIsA;
-        public Host Client = null!;
-        public Host Server = null!;
-        public uint Created;
-        public Flow? Older, Newer;
-        public uint NextClientSeq, NextServerSeq;
-        public bool Acked, SendSyn;
-        public int SynMss;
-
-        public void Reset(in FlowKey key, bool clientIsA, Host client, Host server, uint created)
-        {
-            Key = key; ClientIsA = clientIsA; Client = client; Server = server; Created = created;
-            Older = Newer = null;
-            NextClientSeq = NextServerSeq = 0;
-            Acked = SendSyn = false;
-            SynMss = 0;
-        }
-
-        /// <summary>Drops the references a free flow must not keep alive.</summary>
-        public void Release()
-        {
-            Client = Server = null!;
-            Older = Newer = null;
-        }
-    }
-
-    private sealed class Host(HostKey key)
-    {
-        public HostKey Key { get; } = key;
-        public Host? Older, Newer;
-        public int UseCount;
-        public uint LastSeen;
     }
 }
