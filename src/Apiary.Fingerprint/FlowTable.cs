@@ -5,24 +5,19 @@ namespace Apiary.Fingerprint;
 
 /// <summary>
 /// p0f's flow table, as a <see cref="P0fFlowTracker"/> keeps it: the live flows by their two ends, on an age list
-/// (oldest created first). The entries are structs in one array linked by index and found through a dictionary
-/// of indices; a destroyed flow's entry is reused. A slot filter counts live flows per slot of the key's hash,
-/// so most packets of untracked connections are turned away with one array read (a non-zero slot is only a
-/// maybe: the dictionary decides).
+/// (oldest created first). The entries are structs in one array linked by index and found through an
+/// <see cref="EntryIndex{TKey}"/>; a destroyed flow's entry is reused. Most packets of untracked connections are
+/// turned away by <see cref="MayHold"/>, one array read from the hash alone, before any key is built.
 /// </summary>
 internal sealed class FlowTable
 {
-    private const int SlotBits = 14;
-
-    private readonly Dictionary<FlowKey, int> _index = [];
-    private readonly int[] _slots = new int[1 << SlotBits];
+    private readonly EntryIndex<FlowKey> _index = new();
     /// <summary>Grows by doubling; p0f's pruning keeps about <see cref="P0fFlowTracker.MaxFlows"/> flows live.</summary>
     private Entry[] _entries = new Entry[64];
     private int _oldest = -1, _newest = -1, _free = -1, _used;
 
     internal struct Entry
     {
-        public FlowKey Key;
         /// <summary>The client (the SYN's sender) is the key's first end.</summary>
         public bool ClientIsA;
         /// <summary>Indices in the tracker's <see cref="HostTable"/>.</summary>
@@ -43,34 +38,32 @@ internal sealed class FlowTable
 
     /// <summary>False when no live flow can have a key with this hash (<see cref="FlowKey.HashOf"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool MayHold(ulong hash) => _index.Count != 0 && _slots[SlotOf(hash)] != 0;
+    public bool MayHold(ulong hash) => _index.MayHold(FlowKey.HashCodeOf(hash));
 
     /// <summary>The live flow of <paramref name="key"/>, -1 when there is none.</summary>
-    public int Find(in FlowKey key)
-    {
-        if (!MayHold(key.Hash)) return -1;
-        return _index.TryGetValue(key, out var i) ? i : -1;
-    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Find(in FlowKey key) => _index.Find(key);
+
+    /// <summary>The key of a live flow.</summary>
+    public ref readonly FlowKey KeyOf(int flow) => ref _index.KeyOf(flow);
 
     /// <summary>Adds a flow for <paramref name="key"/> (which has none) as the newest; returns its index, fields zeroed but the key.</summary>
     public int Add(in FlowKey key)
     {
         var i = Allocate();
-        _entries[i] = new Entry { Key = key };
+        _entries[i] = default;
         _entries[i].Older = _newest;
         _entries[i].Newer = -1;
         if (_newest < 0) _oldest = i; else _entries[_newest].Newer = i;
         _newest = i;
         _index.Add(key, i);
-        _slots[SlotOf(key.Hash)]++;
         return i;
     }
 
     public void Remove(int flow)
     {
         ref var e = ref _entries[flow];
-        _index.Remove(e.Key);
-        _slots[SlotOf(e.Key.Hash)]--;
+        _index.Remove(_index.KeyOf(flow), flow);
         if (e.Older < 0) _oldest = e.Newer; else _entries[e.Older].Newer = e.Newer;
         if (e.Newer < 0) _newest = e.Older; else _entries[e.Newer].Older = e.Older;
         e.Newer = _free;
@@ -88,8 +81,6 @@ internal sealed class FlowTable
         if (_used == _entries.Length) Array.Resize(ref _entries, _entries.Length * 2);
         return _used++;
     }
-
-    private static int SlotOf(ulong hash) => (int)(hash >> (64 - SlotBits));
 }
 
 /// <summary>
@@ -138,5 +129,9 @@ internal readonly struct FlowKey : IEquatable<FlowKey>
 
     public override bool Equals(object? obj) => obj is FlowKey k && Equals(k);
 
-    public override int GetHashCode() => (int)(Hash ^ (Hash >> 32));
+    public override int GetHashCode() => HashCodeOf(Hash);
+
+    /// <summary>The hash code of a key whose <see cref="HashOf"/> is <paramref name="hash"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int HashCodeOf(ulong hash) => (int)(hash ^ (hash >> 32));
 }

@@ -5,21 +5,20 @@ namespace Apiary.Fingerprint;
 /// <summary>
 /// p0f's host table, as a <see cref="P0fFlowTracker"/> keeps it: one entry per address that opened or answered a
 /// flow, with its use count (live flows naming it) and the packet time it was last seen, on an age list (least
-/// recently seen first). The entries are structs in one array linked by index and found through a dictionary of
-/// indices, so touching a host (twice per SYN) moves no object and stores no reference. Host objects on an
+/// recently seen first). The entries are structs in one array linked by index and found through an
+/// <see cref="EntryIndex{TKey}"/>, so touching a host (twice per SYN) moves no object and stores no reference. Host objects on an
 /// intrusive list cost about a third of the fingerprinting time of an ingest (bench/README.md): every relink was
 /// a garbage-collector write barrier on long-lived objects, and the dictionary held references.
 /// </summary>
 internal sealed class HostTable
 {
-    private readonly Dictionary<HostKey, int> _index = [];
+    private readonly EntryIndex<HostKey> _index = new();
     /// <summary>Grows by doubling (a tracker per capture file: small files stay small).</summary>
     private Entry[] _entries = new Entry[64];
     private int _oldest = -1, _newest = -1, _free = -1, _used;
 
     internal struct Entry
     {
-        public HostKey Key;
         public uint LastSeen;
         /// <summary>Live flows whose client or server this host is (a used host is never expired or pruned).</summary>
         public int UseCount;
@@ -39,7 +38,8 @@ internal sealed class HostTable
     /// </summary>
     public int Touch(in HostKey key, uint now)
     {
-        if (!_index.TryGetValue(key, out var i)) return -1;
+        var i = _index.Find(key);
+        if (i < 0) return -1;
         if (i != _newest)
         {
             Unlink(i);
@@ -53,7 +53,7 @@ internal sealed class HostTable
     public int Add(in HostKey key, uint now)
     {
         var i = Allocate();
-        _entries[i] = new Entry { Key = key, LastSeen = now };
+        _entries[i] = new Entry { LastSeen = now };
         LinkNewest(i);
         _index.Add(key, i);
         return i;
@@ -61,7 +61,7 @@ internal sealed class HostTable
 
     public void Remove(int host)
     {
-        _index.Remove(_entries[host].Key);
+        _index.Remove(_index.KeyOf(host), host);
         Unlink(host);
         _entries[host].Newer = _free;
         _free = host;

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Apiary.Core;
 
 namespace Apiary.Fingerprint;
@@ -8,12 +6,13 @@ namespace Apiary.Fingerprint;
 /// The SYNs a <see cref="P0fFlowTracker"/> saw recently, by directed 4-tuple (client address and port, server
 /// address and port), oldest first, for telling the answer to a SYN we saw from backscatter (stray mode).
 /// Remembering a tuple again makes it the newest. Bounded by a capacity (the oldest is forgotten first) and by
-/// age (<see cref="Expire"/>). The entries live in preallocated arrays linked by index, so remembering a SYN
-/// allocates nothing (a linked list of nodes cost an allocation and two dictionary operations per SYN).
+/// age (<see cref="Expire"/>). The entries live in arrays linked by index and are found through an
+/// <see cref="EntryIndex{TKey}"/>, so remembering a SYN allocates nothing (a linked list of nodes cost an
+/// allocation and two dictionary operations per SYN).
 /// </summary>
 internal sealed class SynMemory
 {
-    private readonly Dictionary<Tuple, int> _index = [];
+    private readonly EntryIndex<Tuple> _index = new(256);
     private readonly int _capacity;
     /// <summary>Grows by doubling up to the capacity (a tracker per capture file: small files stay small).</summary>
     private Entry[] _entries = new Entry[256];
@@ -21,34 +20,28 @@ internal sealed class SynMemory
 
     private struct Entry
     {
-        public Tuple Key;
         public uint Seen;
         public int Older, Newer;
     }
 
     public SynMemory(int capacity) => _capacity = capacity;
 
-    public bool Contains(in Tuple tuple) => _index.Count > 0 && _index.ContainsKey(tuple);
+    public bool Contains(in Tuple tuple) => _index.Count > 0 && _index.Find(tuple) >= 0;
 
     /// <summary>Remembers <paramref name="tuple"/> as seen at <paramref name="now"/> (seconds), as the newest entry.</summary>
     public void Remember(in Tuple tuple, uint now)
     {
-        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_index, tuple, out var exists);
-        if (exists)
+        var slot = _index.Find(tuple);
+        if (slot >= 0)
         {
             Unlink(slot);
         }
         else
         {
-            if (_index.Count > _capacity)
-            {
-                // Full (the new key is already in the index): forget the oldest. Its removal may move the
-                // dictionary's storage, so the slot reference is taken again afterwards.
-                ForgetOldest();
-                slot = ref CollectionsMarshal.GetValueRefOrNullRef(_index, tuple);
-            }
+            // Full: forget the oldest first.
+            if (_index.Count >= _capacity) ForgetOldest();
             slot = Allocate();
-            _entries[slot].Key = tuple;
+            _index.Add(tuple, slot);
         }
         _entries[slot].Seen = now;
         LinkNewest(slot);
@@ -63,7 +56,7 @@ internal sealed class SynMemory
     private void ForgetOldest()
     {
         var i = _oldest;
-        _index.Remove(_entries[i].Key);
+        _index.Remove(_index.KeyOf(i), i);
         Unlink(i);
         _entries[i].Newer = _free;
         _free = i;
