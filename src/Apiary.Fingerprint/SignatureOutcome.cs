@@ -5,8 +5,15 @@ namespace Apiary.Fingerprint;
 /// (label, fuzziness, distance), p0f's params and the MTU with its link label. Packets with equal signature
 /// fields get the same object from a <see cref="SignatureOutcomeCache"/>.
 /// </summary>
-public sealed class SignatureOutcome(string rawSignature, TcpMatch match, string parameters, int? mtu, string? link)
+public sealed class SignatureOutcome(string rawSignature, TcpMatch match, string parameters, int? mtu, string? link, int serial = -1)
 {
+    /// <summary>
+    /// The outcome's number in the <see cref="SignatureOutcomeCache"/> that made it (0, 1, 2, ... in order of first
+    /// sight, never reused by that cache), or -1 for an outcome made outside a cache. Lets a consumer keep per-outcome
+    /// data in an array instead of a dictionary keyed by the object (the ingest's signature ids).
+    /// </summary>
+    public int Serial { get; } = serial;
+
     public string RawSignature { get; } = rawSignature;
     public TcpMatch Match { get; } = match;
     /// <summary>p0f's params field (generic, fuzzy, random_ttl, excess_dist, tos:0x.., or none).</summary>
@@ -31,6 +38,7 @@ public sealed class SignatureOutcomeCache(P0fDatabase db)
     public const int MaxEntries = 4096;
 
     private readonly Dictionary<Key, SignatureOutcome> _outcomes = [];
+    private int _nextSerial;
 
     /// <summary>
     /// The outcome of <paramref name="p"/> seen in the direction <paramref name="toServer"/> (a SYN) or from the
@@ -38,20 +46,20 @@ public sealed class SignatureOutcomeCache(P0fDatabase db)
     /// </summary>
     public SignatureOutcome Evaluate(in TcpPacketSignature p, bool toServer, int synMss)
     {
-        if (!TryKey(p, toServer, synMss, out var key)) return Compute(p, toServer, synMss);
+        if (!TryKey(p, toServer, synMss, out var key)) return Compute(p, toServer, synMss, -1);
         if (_outcomes.TryGetValue(key, out var outcome)) return outcome;
         if (_outcomes.Count >= MaxEntries) _outcomes.Clear();
-        outcome = Compute(p, toServer, synMss);
+        outcome = Compute(p, toServer, synMss, _nextSerial++);
         _outcomes.Add(key, outcome);
         return outcome;
     }
 
-    private SignatureOutcome Compute(in TcpPacketSignature p, bool toServer, int synMss)
+    private SignatureOutcome Compute(in TcpPacketSignature p, bool toServer, int synMss, int serial)
     {
         var match = TcpMatcher.Match(db, toServer, p, synMss);
         int? mtu = p.Mss == 0 ? null : p.Mss + (p.IpVersion == 4 ? 40 : 60);
         return new SignatureOutcome(RawSignature.Format(p, synMss), match, RawSignature.Params(match, p.Tos), mtu,
-            mtu is { } v ? db.MatchMtu(v)?.Link : null);
+            mtu is { } v ? db.MatchMtu(v)?.Link : null, serial);
     }
 
     private static bool TryKey(in TcpPacketSignature p, bool toServer, int synMss, out Key key)

@@ -21,13 +21,11 @@ public sealed class FingerprintObserver : IPacketObserver
     /// <summary>Signature rows per INSERT statement (a file has a few hundred distinct outcomes at most).</summary>
     private const int SignatureBatchRows = 200;
 
-    /// <summary>Outcome objects remembered per file (the tracker's outcome cache is bounded and may hand out new ones).</summary>
-    private const int MaxIdentityKeys = 4096;
-
     private readonly P0fDatabase _db;
     private readonly string _provenance;
     private readonly Dictionary<SignatureKey, int> _signatures = [];
-    private readonly Dictionary<SignatureOutcome, int> _byIdentity = new(ReferenceEqualityComparer.Instance);
+    /// <summary>1 + the signature id of each outcome of the file's tracker, by <see cref="SignatureOutcome.Serial"/> (0: not seen yet).</summary>
+    private int[] _bySerial = new int[256];
     private P0fFlowTracker? _tracker;
     private int _fileId;
 
@@ -42,7 +40,7 @@ public sealed class FingerprintObserver : IPacketObserver
         _fileId = file.FileId;
         _tracker = new P0fFlowTracker(_db, FingerprintMode.IncludeStraySynAcks);
         _signatures.Clear();
-        _byIdentity.Clear();
+        Array.Clear(_bySerial);
     }
 
     public void OnPacket(in CapturedFrame frame, ref DecodedPacket packet)
@@ -77,17 +75,22 @@ public sealed class FingerprintObserver : IPacketObserver
 
     private int SignatureId(in TrackedFingerprint o)
     {
-        // The tracker hands out one outcome object per distinct signature: nearly every repeat is found by
-        // reference, without hashing the texts; a miss falls back to the by-value map.
-        if (_byIdentity.TryGetValue(o.Outcome, out var sigId)) return sigId;
+        // The tracker hands out one outcome object per distinct signature, numbered: nearly every repeat is found by
+        // its number, without hashing the texts; a new number (or an outcome made outside the tracker's cache, -1)
+        // goes through the by-value map, which also merges outcomes the bounded cache made twice.
+        var serial = o.Outcome.Serial;
+        if ((uint)serial < (uint)_bySerial.Length && _bySerial[serial] != 0) return _bySerial[serial] - 1;
         var key = new SignatureKey(o.Outcome.RawSignature, o.Match.Signature, o.Match.Fuzzy, o.Outcome.Params, o.Outcome.Mtu, o.Outcome.Link);
-        if (!_signatures.TryGetValue(key, out sigId))
+        if (!_signatures.TryGetValue(key, out var sigId))
         {
             sigId = _signatures.Count;
             _signatures.Add(key, sigId);
         }
-        if (_byIdentity.Count == MaxIdentityKeys) _byIdentity.Clear();
-        _byIdentity[o.Outcome] = sigId;
+        if (serial >= 0)
+        {
+            if (serial >= _bySerial.Length) Array.Resize(ref _bySerial, Math.Max(_bySerial.Length * 2, serial + 1));
+            _bySerial[serial] = sigId + 1;
+        }
         return sigId;
     }
 

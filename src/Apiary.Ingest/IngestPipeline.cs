@@ -26,7 +26,11 @@ public sealed class IngestPipeline
     private readonly IIngestStore _store;
     private readonly IngestOptions _options;
     private readonly FrameDecoder _decode;
-    private readonly IReadOnlyList<IPacketObserver> _observers;
+    /// <summary>
+    /// An array, not the list it came as: a foreach over an IReadOnlyList allocates an enumerator, which once per
+    /// packet kept the garbage collector busy (bench/README.md, fingerprint overhead).
+    /// </summary>
+    private readonly IPacketObserver[] _observers;
     private readonly IIngestProgress _progress;
 
     public IngestPipeline(IIngestStore store, IngestOptions options, FrameDecoder decode,
@@ -38,7 +42,7 @@ public sealed class IngestPipeline
         _store = store;
         _options = options;
         _decode = decode;
-        _observers = observers ?? [];
+        _observers = observers is null ? [] : [.. observers];
         _progress = progress ?? SilentProgress.Instance;
     }
 
@@ -190,7 +194,8 @@ public sealed class IngestPipeline
             lanes[i].Start();
         }
 
-        foreach (var o in _observers) o.OnFileStart(info);
+        var observers = _observers;
+        foreach (var o in observers) o.OnFileStart(info);
         long packets = 0, firstTs = long.MaxValue, lastTs = long.MinValue;
         var completed = false;
         try
@@ -200,7 +205,7 @@ public sealed class IngestPipeline
             {
                 ref var p = ref batch.Rows[batch.Count];
                 _decode(in frame, ref p, anomalies);
-                foreach (var o in _observers) o.OnPacket(in frame, ref p);
+                for (var i = 0; i < observers.Length; i++) observers[i].OnPacket(in frame, ref p);
                 if (frame.TimestampNs < firstTs) firstTs = frame.TimestampNs;
                 if (frame.TimestampNs > lastTs) lastTs = frame.TimestampNs;
                 packets++;
