@@ -77,11 +77,16 @@ public sealed class P0fFlowTracker
 
     /// <summary>
     /// <see cref="Process"/> without allocating: true, with <paramref name="fingerprint"/>, for a fingerprinted SYN or
-    /// SYN+ACK (ingest fingerprints millions of SYNs; an object per SYN kept the garbage collector busy).
+    /// SYN+ACK (ingest fingerprints millions of SYNs; an object per SYN kept the garbage collector busy). On false,
+    /// <paramref name="fingerprint"/> is unspecified.
     /// </summary>
+    [SkipLocalsInit]
     public bool TryProcess(ReadOnlySpan<byte> frame, int networkOffset, int wireLength, long timestampNs, out TrackedFingerprint fingerprint)
     {
-        fingerprint = default;
+        // Every TCP packet comes through here and most (a trace's ACKs and data) leave at the flow filter: this path
+        // keeps a small stack frame that is not zeroed (no locals init; fingerprint left unset on false), and the parse
+        // with its large struct is in ParseAndDispatch. Zeroing both per packet cost about as much as the rest.
+        Unsafe.SkipInit(out fingerprint);
         if (!IsTcp(frame, networkOffset)) return false;
         // p0f counts every packet its "tcp" filter passes and expires caches every 50th, before parsing it.
         _packetCount++;
@@ -89,27 +94,30 @@ public sealed class P0fFlowTracker
         if (_packetCount % ExpireInterval == 0) ExpireCaches(now);
         // Most packets of a trace are neither a SYN nor part of a tracked flow: for those p0f changes no state and
         // reports nothing, so the full parse is skipped (it was most of the fingerprinting cost of an ingest).
-        var flow = -1;
-        FlowKey key = default;
-        var sourceIsA = false;
-        var cheap = TryReadEnds(frame, networkOffset, out var version, out var src, out var sport, out var dst, out var dport, out var syn);
-        if (cheap)
-        {
-            // The slot filter first, from the hash alone: the key is only built for a SYN or a possible flow.
-            var hash = FlowKey.HashOf(version, src, sport, dst, dport);
-            if (!syn && !_flows.MayHold(hash)) return false;
-            key = FlowKey.Of(version, src, sport, dst, dport, hash, out sourceIsA);
-            flow = _flows.Find(key);
-            if (!syn && flow < 0) return false;
-        }
+        if (!TryReadEnds(frame, networkOffset, out var version, out var src, out var sport, out var dst, out var dport, out var syn))
+            return ParseAndDispatch(frame, networkOffset, wireLength, false, default, false, -1, now, out fingerprint);
+        // The flow filter first, from the hash alone: the key is only built for a SYN or a possible flow.
+        var hash = FlowKey.HashOf(version, src, sport, dst, dport);
+        if (!syn && !_flows.MayHold(hash)) return false;
+        var key = FlowKey.Of(version, src, sport, dst, dport, hash, out var sourceIsA);
+        var flow = _flows.Find(key);
+        if (!syn && flow < 0) return false;
+        return ParseAndDispatch(frame, networkOffset, wireLength, true, key, sourceIsA, flow, now, out fingerprint);
+    }
+
+    /// <summary>The full parse and p0f's dispatch, for the packets that need them (SYNs and packets of live flows).</summary>
+    /// <param name="haveKey">True when <see cref="TryProcess"/> read the packet's flow <paramref name="key"/>, sender end
+    /// (<paramref name="sourceIsA"/>) and live <paramref name="flow"/> (-1 for none); false when the cheap read could not take it.</param>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool ParseAndDispatch(ReadOnlySpan<byte> frame, int networkOffset, int wireLength, bool haveKey, in FlowKey key, bool sourceIsA, int flow,
+        uint now, out TrackedFingerprint fingerprint)
+    {
+        fingerprint = default;
         if (!TcpPacketParser.TryParse(frame, networkOffset, wireLength, out var p)) return false;
-        if (!cheap)
-        {
-            // The parser accepted what the cheap read could not take (it reads the same bytes otherwise).
-            key = FlowKey.Of(p.IpVersion, p.Source, p.SourcePort, p.Destination, p.DestinationPort, out sourceIsA);
-            flow = _flows.Find(key);
-        }
-        return Dispatch(ref p, key, sourceIsA, flow, now, out fingerprint);
+        if (haveKey) return Dispatch(ref p, key, sourceIsA, flow, now, out fingerprint);
+        // The parser accepted what the cheap read could not take (it reads the same bytes otherwise).
+        var parsedKey = FlowKey.Of(p.IpVersion, p.Source, p.SourcePort, p.Destination, p.DestinationPort, out var parsedSourceIsA);
+        return Dispatch(ref p, parsedKey, parsedSourceIsA, _flows.Find(parsedKey), now, out fingerprint);
     }
 
     /// <summary>
@@ -144,6 +152,7 @@ public sealed class P0fFlowTracker
     }
 
     /// <summary>What p0f's default BPF filter ("tcp", also behind VLAN tags) passes: IPv4/IPv6 with protocol TCP.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsTcp(ReadOnlySpan<byte> frame, int off)
     {
         if (off < 0 || off >= frame.Length) return false;
