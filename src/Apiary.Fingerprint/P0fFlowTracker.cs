@@ -50,8 +50,9 @@ public sealed class P0fFlowTracker
     // never holds two flows for the same pair of ends (a SYN the other way destroys the old one first), so one
     // direction-free key finds the flow with a single lookup. Both tables hold structs linked by index: a SYN
     // costs no allocation and stores no object reference.
-    private readonly FlowTable _flows = new();
-    private readonly HostTable _hosts = new();
+    private readonly AgeOrderedTable<FlowKey, Flow> _flows = new();
+    /// <summary>Least recently seen first.</summary>
+    private readonly AgeOrderedTable<HostKey, Host> _hosts = new();
     private readonly SynMemory _seenSyns = new(MaxRememberedSyns);
     private long _packetCount;
     private uint _lastExpire;
@@ -99,7 +100,7 @@ public sealed class P0fFlowTracker
             return ParseAndDispatch(frame, networkOffset, wireLength, false, default, false, -1, now, out fingerprint);
         // The flow filter first, from the hash alone: the key is only built for a SYN or a possible flow.
         var hash = FlowKey.HashOf(version, src, sport, dst, dport);
-        if (!syn && !_flows.MayHold(hash)) return false;
+        if (!syn && !_flows.MayHold(FlowKey.HashCodeOf(hash))) return false;
         var key = FlowKey.Of(version, src, sport, dst, dport, hash, out var sourceIsA);
         var flow = _flows.Find(key);
         if (!syn && flow < 0) return false;
@@ -289,10 +290,18 @@ public sealed class P0fFlowTracker
 
     private int TouchOrCreateHost(in HostKey key, uint now)
     {
-        var host = _hosts.Touch(key, now);
-        if (host >= 0) return host;
-        if (_hosts.Count > MaxHosts) NukeHosts();
-        return _hosts.Add(key, now);
+        var host = _hosts.Find(key);
+        if (host >= 0)
+        {
+            _hosts.MoveToNewest(host);
+        }
+        else
+        {
+            if (_hosts.Count > MaxHosts) NukeHosts();
+            host = _hosts.Add(key);
+        }
+        _hosts[host].LastSeen = now;
+        return host;
     }
 
     private void NukeHosts()
@@ -313,7 +322,7 @@ public sealed class P0fFlowTracker
         while (_flows.Oldest >= 0 && now - _flows[_flows.Oldest].Created > FlowMaxAgeSeconds) DestroyFlow(_flows.Oldest);
         for (var h = _hosts.Oldest; h >= 0 && now - _hosts[h].LastSeen > HostIdleMinutes * 60;)
         {
-            var newer = _hosts[h].Newer;
+            var newer = _hosts.NewerThan(h);
             if (_hosts[h].UseCount == 0) _hosts.Remove(h);
             h = newer;
         }
@@ -326,5 +335,26 @@ public sealed class P0fFlowTracker
         var x = address.Hi * 0x9E3779B97F4A7C15UL ^ address.Lo * 0xC2B2AE3D27D4EB4FUL ^ port * 0x165667B19E3779F9UL;
         x ^= x >> 31;
         return x * 0xBF58476D1CE4E5B9UL;
+    }
+
+    /// <summary>A live flow (entry of p0f's flow table, key <see cref="FlowKey"/>).</summary>
+    private struct Flow
+    {
+        /// <summary>The client (the SYN's sender) is the key's first end.</summary>
+        public bool ClientIsA;
+        /// <summary>Entries of the host table.</summary>
+        public int Client, Server;
+        public uint Created;
+        public uint NextClientSeq, NextServerSeq;
+        public bool Acked, SendSyn;
+        public int SynMss;
+    }
+
+    /// <summary>A host of p0f's host table (key <see cref="HostKey"/>).</summary>
+    private struct Host
+    {
+        public uint LastSeen;
+        /// <summary>Live flows whose client or server this host is (a used host is never expired or pruned).</summary>
+        public int UseCount;
     }
 }

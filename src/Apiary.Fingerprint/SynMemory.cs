@@ -6,87 +6,40 @@ namespace Apiary.Fingerprint;
 /// The SYNs a <see cref="P0fFlowTracker"/> saw recently, by directed 4-tuple (client address and port, server
 /// address and port), oldest first, for telling the answer to a SYN we saw from backscatter (stray mode).
 /// Remembering a tuple again makes it the newest. Bounded by a capacity (the oldest is forgotten first) and by
-/// age (<see cref="Expire"/>). The entries live in arrays linked by index and are found through an
-/// <see cref="EntryIndex{TKey}"/>, so remembering a SYN allocates nothing (a linked list of nodes cost an
-/// allocation and two dictionary operations per SYN).
+/// age (<see cref="Expire"/>). Remembering a SYN allocates nothing (<see cref="AgeOrderedTable{TKey, TValue}"/>; a
+/// linked list of nodes cost an allocation and two dictionary operations per SYN).
 /// </summary>
 internal sealed class SynMemory
 {
-    private readonly EntryIndex<Tuple> _index = new(256);
+    /// <summary>Each tuple with the packet time (seconds) it was last seen, oldest first.</summary>
+    private readonly AgeOrderedTable<Tuple, uint> _seen = new(256);
     private readonly int _capacity;
-    /// <summary>Grows by doubling up to the capacity (a tracker per capture file: small files stay small).</summary>
-    private Entry[] _entries = new Entry[256];
-    private int _oldest = -1, _newest = -1, _free = -1, _used;
-
-    private struct Entry
-    {
-        public uint Seen;
-        public int Older, Newer;
-    }
 
     public SynMemory(int capacity) => _capacity = capacity;
 
-    public bool Contains(in Tuple tuple) => _index.Count > 0 && _index.Find(tuple) >= 0;
+    public bool Contains(in Tuple tuple) => _seen.Count > 0 && _seen.Find(tuple) >= 0;
 
     /// <summary>Remembers <paramref name="tuple"/> as seen at <paramref name="now"/> (seconds), as the newest entry.</summary>
     public void Remember(in Tuple tuple, uint now)
     {
-        var slot = _index.Find(tuple);
-        if (slot >= 0)
+        var i = _seen.Find(tuple);
+        if (i >= 0)
         {
-            Unlink(slot);
+            _seen.MoveToNewest(i);
         }
         else
         {
             // Full: forget the oldest first.
-            if (_index.Count >= _capacity) ForgetOldest();
-            slot = Allocate();
-            _index.Add(tuple, slot);
+            if (_seen.Count >= _capacity) _seen.Remove(_seen.Oldest);
+            i = _seen.Add(tuple);
         }
-        _entries[slot].Seen = now;
-        LinkNewest(slot);
+        _seen[i] = now;
     }
 
     /// <summary>Forgets the entries older than <paramref name="maxAgeSeconds"/> (unsigned arithmetic, as p0f's expiry).</summary>
     public void Expire(uint now, uint maxAgeSeconds)
     {
-        while (_oldest >= 0 && now - _entries[_oldest].Seen > maxAgeSeconds) ForgetOldest();
-    }
-
-    private void ForgetOldest()
-    {
-        var i = _oldest;
-        _index.Remove(_index.KeyOf(i), i);
-        Unlink(i);
-        _entries[i].Newer = _free;
-        _free = i;
-    }
-
-    private int Allocate()
-    {
-        if (_free >= 0)
-        {
-            var i = _free;
-            _free = _entries[i].Newer;
-            return i;
-        }
-        if (_used == _entries.Length) Array.Resize(ref _entries, Math.Min(_entries.Length * 2, _capacity));
-        return _used++;
-    }
-
-    private void LinkNewest(int i)
-    {
-        _entries[i].Older = _newest;
-        _entries[i].Newer = -1;
-        if (_newest < 0) _oldest = i; else _entries[_newest].Newer = i;
-        _newest = i;
-    }
-
-    private void Unlink(int i)
-    {
-        ref var e = ref _entries[i];
-        if (e.Older < 0) _oldest = e.Newer; else _entries[e.Older].Newer = e.Newer;
-        if (e.Newer < 0) _newest = e.Older; else _entries[e.Newer].Older = e.Older;
+        while (_seen.Oldest >= 0 && now - _seen[_seen.Oldest] > maxAgeSeconds) _seen.Remove(_seen.Oldest);
     }
 
     /// <summary>A directed 4-tuple with its hash computed once.</summary>
